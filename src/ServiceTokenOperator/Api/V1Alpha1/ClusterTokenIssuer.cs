@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+
+namespace ServiceTokenOperator.Api.V1Alpha1;
+
+/// <summary>A vendor account usable by ServiceTokens of any namespace; its credential Secret lives in the operator's cluster-resource namespace.</summary>
+public sealed class ClusterTokenIssuer : IKubernetesObject<V1ObjectMeta>, ISpec<TokenIssuerSpec>, IStatus<TokenIssuerStatus?>
+{
+    public const string KindName = "ClusterTokenIssuer";
+    public const string Plural = "clustertokenissuers";
+
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = ApiGroup.Version;
+
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = KindName;
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    /// <summary>The vendor account and where its admin credential is.</summary>
+    [JsonPropertyName("spec")]
+    public TokenIssuerSpec Spec { get; set; } = new();
+
+    /// <summary>Whether the credential works against the vendor.</summary>
+    [JsonPropertyName("status")]
+    public TokenIssuerStatus? Status { get; set; }
+}
