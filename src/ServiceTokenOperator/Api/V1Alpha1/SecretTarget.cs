@@ -9,7 +9,7 @@ public sealed class SecretTarget
     [JsonPropertyName("name")]
     public string? Name { get; set; }
 
-    /// <summary>Who owns the Secret: Owner (default; created and owned by the ServiceToken), Orphan (created, not owned), Merge (keys merged into an existing Secret).</summary>
+    /// <summary>Who owns the Secret: Owner (default; created with an ownerReference to the ServiceToken, so it goes with it) or Orphan (created without one, so it stays).</summary>
     [JsonPropertyName("creationPolicy")]
     public string? CreationPolicy { get; set; }
 

@@ -1,0 +1,40 @@
+namespace ServiceTokenOperator.Controllers;
+
+/// <summary>Condition reasons and event reasons: every user-visible reason string, in one place.</summary>
+internal static class Reasons
+{
+    // Healthy states.
+    public const string Issued = "Issued";
+    public const string Adopted = "Adopted";
+    public const string UpToDate = "UpToDate";
+    public const string Rotated = "Rotated";
+    public const string Revoked = "Revoked";
+    public const string CredentialValid = "CredentialValid";
+
+    // Why a new revision is issued.
+    public const string FirstIssue = "FirstIssue";
+    public const string SecretMissing = "SecretMissing";
+    public const string SecretDataChanged = "SecretDataChanged";
+    public const string SpecChanged = "SpecChanged";
+    public const string RotationDue = "RotationDue";
+    public const string ManualRotationRequested = "ManualRotationRequested";
+    public const string SecretMetadataRestored = "SecretMetadataRestored";
+
+    // Waiting on something that may fix itself.
+    public const string IssuerNotFound = "IssuerNotFound";
+    public const string IssuerNotReady = "IssuerNotReady";
+    public const string VendorUnavailable = "VendorUnavailable";
+    public const string RateLimited = "RateLimited";
+    public const string Deleting = "Deleting";
+
+    // A person must act.
+    public const string InvalidSpec = "InvalidSpec";
+    public const string VendorMismatch = "VendorMismatch";
+    public const string SecretNotOwned = "SecretNotOwned";
+    public const string CredentialsSecretMissing = "CredentialsSecretMissing";
+    public const string CredentialsInvalid = "CredentialsInvalid";
+    public const string CredentialRejected = "CredentialRejected";
+    public const string PermissionDenied = "PermissionDenied";
+    public const string RequestRejected = "RequestRejected";
+    public const string InvalidIssuer = "InvalidIssuer";
+}

@@ -1,0 +1,19 @@
+using k8s.Models;
+using ServiceTokenOperator.Api.V1Alpha1;
+using ServiceTokenOperator.Providers;
+using ServiceTokenOperator.Secrets;
+
+namespace ServiceTokenOperator.Controllers;
+
+/// <summary>Everything one ServiceToken decision needs, gathered from the caches first so the decision is a pure function.</summary>
+/// <param name="Issuer">Null when the referenced issuer does not exist.</param>
+/// <param name="Vendor">The issuer's vendor, when the operator knows it.</param>
+/// <param name="Secret">The target Secret, if the operator manages one of that name (unmanaged Secrets are not cached).</param>
+internal sealed record ServiceTokenInputs(
+    ServiceToken Token,
+    ResolvedIssuer? Issuer,
+    ITokenVendor? Vendor,
+    V1Secret? Secret,
+    DateTimeOffset Now,
+    TimeSpan MinRotationPeriod,
+    SecretMac Mac);

@@ -1,0 +1,101 @@
+using ServiceTokenOperator.Api.V1Alpha1;
+using ServiceTokenOperator.Providers;
+
+namespace ServiceTokenOperator.Controllers;
+
+/// <summary>The rotation and deletion policy of a ServiceToken with every default applied (defaults live in code, never in the schema).</summary>
+/// <param name="Every">Rotation period; null when a cron schedule is used.</param>
+/// <param name="Schedule">Cron schedule; null when a period is used.</param>
+internal sealed record TokenPolicy(TimeSpan? Every, CronSchedule? Schedule, TimeSpan GracePeriod, bool RevokeOnDelete, string SecretName, string CreationPolicy)
+{
+    public static readonly TimeSpan DefaultEvery = TimeSpan.FromHours(2160);
+    public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromMinutes(10);
+
+    public const string CreationOwner = "Owner";
+    public const string CreationOrphan = "Orphan";
+
+    /// <summary>Parses the spec; what the schema could not reject comes back as a problem naming the field.</summary>
+    public static (TokenPolicy? Policy, ConfigProblem? Problem) From(ServiceToken token, TimeSpan minRotationPeriod)
+    {
+        var rotation = token.Spec.Rotation;
+        TimeSpan? every = null;
+        CronSchedule? schedule = null;
+        if (rotation?.Every is not null && rotation.Schedule is not null)
+            return Fail("spec.rotation", "set either every or schedule, not both");
+
+        if (rotation?.Schedule is { } cron)
+        {
+            var (parsed, error) = CronSchedule.Parse(cron, rotation.TimeZone);
+            if (parsed is null) return Fail(error!.StartsWith("time zone", StringComparison.Ordinal) ? "spec.rotation.timeZone" : "spec.rotation.schedule", error);
+            schedule = parsed;
+        }
+        else
+        {
+            if (rotation?.TimeZone is not null)
+                return Fail("spec.rotation.timeZone", "timeZone applies only to a schedule");
+            if (rotation?.Every is { } text)
+            {
+                if (!GoDuration.TryParse(text, out var parsed) || parsed <= TimeSpan.Zero)
+                    return Fail("spec.rotation.every", $"\"{text}\" is not a positive duration such as 2160h or 30m");
+                if (parsed < minRotationPeriod)
+                    return Fail("spec.rotation.every", $"{text} is shorter than the operator's minimum rotation period {GoDuration.Format(minRotationPeriod)}");
+                every = parsed;
+            }
+            else
+            {
+                every = DefaultEvery;
+            }
+        }
+
+        var grace = DefaultGracePeriod;
+        if (rotation?.GracePeriod is { } graceText)
+        {
+            if (graceText is not "0s" and not "0" && (!GoDuration.TryParse(graceText, out grace) || grace < TimeSpan.Zero))
+                return Fail("spec.rotation.gracePeriod", $"\"{graceText}\" is not a duration such as 10m");
+            if (graceText is "0s" or "0") grace = TimeSpan.Zero;
+            if (every is { } period && grace >= period)
+                return Fail("spec.rotation.gracePeriod", $"{graceText} must be shorter than the rotation period {GoDuration.Format(period)}");
+        }
+
+        if (token.Spec.PlanetScale?.Ttl is { } ttl && (!GoDuration.TryParse(ttl, out var lifetime) || lifetime < TimeSpan.FromMinutes(1)))
+            return Fail("spec.planetscale.ttl", $"\"{ttl}\" is not a duration of at least 1m");
+
+        var deletion = token.Spec.DeletionPolicy ?? "Revoke";
+        if (deletion is not "Revoke" and not "Retain")
+            return Fail("spec.deletionPolicy", $"\"{deletion}\" is not Revoke or Retain");
+
+        var creation = token.Spec.Secret?.CreationPolicy ?? CreationOwner;
+        if (creation is not CreationOwner and not CreationOrphan)
+            return Fail("spec.secret.creationPolicy", $"\"{creation}\" is not Owner or Orphan");
+
+        var issuerKind = token.Spec.IssuerRef.Kind ?? TokenIssuer.KindName;
+        if (issuerKind is not TokenIssuer.KindName and not ClusterTokenIssuer.KindName)
+            return Fail("spec.issuerRef.kind", $"\"{issuerKind}\" is not TokenIssuer or ClusterTokenIssuer");
+        if (string.IsNullOrEmpty(token.Spec.IssuerRef.Name))
+            return Fail("spec.issuerRef.name", "an issuer name is required");
+
+        return (new TokenPolicy(every, schedule, grace, deletion == "Revoke", token.Spec.Secret?.Name ?? token.Metadata.Name, creation), null);
+
+        static (TokenPolicy?, ConfigProblem?) Fail(string field, string message) => (null, new ConfigProblem(field, message));
+    }
+
+    /// <summary>
+    /// When the token issued at <paramref name="issuedAt"/> should be replaced: the period or the next schedule fire,
+    /// no later than 2/3 of a vendor-side lifetime, moved earlier by a small jitter (up to 1% of the interval, at most
+    /// 10 minutes) derived from the token's uid so that tokens applied together spread out, stably across restarts.
+    /// </summary>
+    public DateTimeOffset NextRotation(DateTimeOffset issuedAt, DateTimeOffset? expiresAt, string uid)
+    {
+        var next = Schedule is not null ? Schedule.NextAfter(issuedAt) : issuedAt + Every!.Value;
+        if (expiresAt is { } expiry && expiry > issuedAt)
+        {
+            var byLifetime = issuedAt + ((expiry - issuedAt) * 2 / 3);
+            if (byLifetime < next) next = byLifetime;
+        }
+
+        var interval = next - issuedAt;
+        var maxJitter = TimeSpan.FromTicks(Math.Min(interval.Ticks / 100, TimeSpan.FromMinutes(10).Ticks));
+        var fraction = (uint)uid.GetStableHash() / (double)uint.MaxValue;
+        return next - TimeSpan.FromTicks((long)(maxJitter.Ticks * fraction));
+    }
+}
