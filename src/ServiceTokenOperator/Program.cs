@@ -1,1 +1,39 @@
-return 0;
+using System.Reflection;
+using ServiceTokenOperator.Cli;
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+var verb = args.Length > 0 ? args[0] : "help";
+var rest = args.Skip(1).ToList();
+return verb switch
+{
+    "run" => await RunVerb.RunAsync(rest, stop.Token),
+    "sandbox" => await SandboxVerb.RunAsync(rest, stop.Token),
+    "crds" => CrdsVerb.Run(Console.Out),
+    "version" => PrintVersion(),
+    _ => Usage(verb),
+};
+
+static int PrintVersion()
+{
+    Console.WriteLine(typeof(RunVerb).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
+    return 0;
+}
+
+static int Usage(string verb)
+{
+    var help = verb is "help" or "--help" or "-h";
+    (help ? Console.Out : Console.Error).WriteLine("""
+        usage: servicetoken-operator <verb> [flags]
+          run       run the operator (--kubeconfig, --metrics-port, --leader-elect, --namespace, --cluster-id, --workers, --min-rotation-period)
+          sandbox   start a local Kubernetes API, vendor simulators and the operator (--dir, --world-only, --exit-after)
+          crds      print the CustomResourceDefinitions
+          version   print the version
+        """);
+    return help ? 0 : 2;
+}

@@ -1,0 +1,34 @@
+using k8s.Models;
+using ServiceTokenOperator.Api.V1Alpha1;
+using ServiceTokenOperator.Runtime;
+
+namespace ServiceTokenOperator.Controllers;
+
+/// <summary>The informer caches the reconcilers read from: every read of a reconcile is served here.</summary>
+internal sealed record OperatorCaches(
+    Informer<ServiceToken> ServiceTokens,
+    Informer<TokenIssuer> TokenIssuers,
+    Informer<ClusterTokenIssuer> ClusterTokenIssuers,
+    Informer<V1Secret> Secrets)
+{
+    public bool HasSynced => ServiceTokens.HasSynced && TokenIssuers.HasSynced && ClusterTokenIssuers.HasSynced && Secrets.HasSynced;
+
+    public bool IsRunning => ServiceTokens.IsRunning && TokenIssuers.IsRunning && ClusterTokenIssuers.IsRunning && Secrets.IsRunning;
+
+    /// <summary>The issuer a ServiceToken refers to: a TokenIssuer of its own namespace, or a ClusterTokenIssuer.</summary>
+    public ResolvedIssuer? ResolveIssuer(ServiceToken token)
+    {
+        var reference = token.Spec.IssuerRef;
+        return (reference.Kind ?? TokenIssuer.KindName) switch
+        {
+            TokenIssuer.KindName => TokenIssuers.Get(new ObjectKey(token.Metadata.NamespaceProperty, reference.Name)) is { } issuer ? ResolvedIssuer.From(issuer) : null,
+            ClusterTokenIssuer.KindName => ClusterTokenIssuers.Get(new ObjectKey(null, reference.Name)) is { } cluster ? ResolvedIssuer.From(cluster) : null,
+            _ => null,
+        };
+    }
+
+    /// <summary>The ServiceTokens that refer to an issuer, to wake them when it becomes ready.</summary>
+    public IEnumerable<ServiceToken> TokensOf(string kind, string? @namespace, string name) =>
+        ServiceTokens.List(t => (t.Spec.IssuerRef.Kind ?? TokenIssuer.KindName) == kind && t.Spec.IssuerRef.Name == name
+            && (kind == ClusterTokenIssuer.KindName || t.Metadata.NamespaceProperty == @namespace));
+}

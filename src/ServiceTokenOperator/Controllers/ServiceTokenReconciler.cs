@@ -1,0 +1,403 @@
+using System.Net;
+using System.Text.Json;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using ServiceTokenOperator.Api;
+using ServiceTokenOperator.Api.V1Alpha1;
+using ServiceTokenOperator.Providers;
+using ServiceTokenOperator.Runtime;
+using ServiceTokenOperator.Secrets;
+
+namespace ServiceTokenOperator.Controllers;
+
+/// <summary>
+/// Reconciles one ServiceToken: gather the inputs from the caches, decide (<see cref="ServiceTokenDecision"/>), do the
+/// one action, write status only when it changed. Expected failures come back as results with a requeue, never thrown.
+/// </summary>
+internal sealed class ServiceTokenReconciler(
+    OperatorCaches caches,
+    IKubernetes client,
+    StatusWriter writer,
+    ProviderCache providers,
+    VendorRegistry vendors,
+    OperatorSettings settings,
+    TimeProvider time,
+    ILogger<ServiceTokenReconciler> logger)
+{
+    public static readonly ResourceType Resource = new(ApiGroup.Group, ApiGroup.VersionName, ServiceToken.Plural, Namespaced: true);
+
+    private readonly RecentWrites<ServiceToken> _tokens = new();
+    private readonly RecentWrites<V1Secret> _secrets = new();
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        // A pass may take several steps (finalizer, then issue) on the object each step wrote.
+        for (var step = 0; step < 4; step++)
+        {
+            var token = _tokens.Resolve(key, caches.ServiceTokens.Get(key));
+            if (token is null)
+            {
+                // Gone: the finalizer already did the revocations.
+                _secrets.Forget(key);
+                return ReconcileResult.Done;
+            }
+
+            var inputs = Gather(token);
+            var decision = ServiceTokenDecision.Decide(inputs);
+            Log.Decided(logger, key.ToString(), decision.Action.ToString(), decision.Reason);
+            var (result, next) = await ActAsync(inputs, decision, cancellationToken);
+            if (next is null) return result;
+        }
+
+        return ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(1));
+    }
+
+    private ServiceTokenInputs Gather(ServiceToken token)
+    {
+        var issuer = caches.ResolveIssuer(token);
+        var secretName = token.Spec.Secret?.Name ?? token.Metadata.Name;
+        var secretKey = new ObjectKey(token.Metadata.NamespaceProperty, secretName);
+        var secret = _secrets.Resolve(secretKey, caches.Secrets.Get(secretKey));
+        return new ServiceTokenInputs(token, issuer, vendors.Find(issuer?.Vendor), secret, time.GetUtcNow(), settings.MinRotationPeriod, settings.Mac);
+    }
+
+    /// <summary>Does the decided action. A non-null second value means: decide again on this newer object.</summary>
+    private async Task<(ReconcileResult, ServiceToken?)> ActAsync(ServiceTokenInputs inputs, TokenDecision decision, CancellationToken ct)
+    {
+        var token = inputs.Token;
+        try
+        {
+            switch (decision.Action)
+            {
+                case TokenAction.Finalize:
+                    return (await FinalizeAsync(inputs, ct), null);
+                case TokenAction.Stall:
+                case TokenAction.Wait:
+                    await WriteStatusAsync(token, ReportProblem(token, decision, stalled: decision.Action == TokenAction.Stall), ct);
+                    return (ReconcileResult.Failed(), null);
+                case TokenAction.AddFinalizer:
+                    var withFinalizer = await PatchFinalizersAsync(token, [.. token.Metadata.Finalizers ?? [], SecretLabels.Finalizer], ct);
+                    return withFinalizer is null ? (ReconcileResult.Failed(), null) : (ReconcileResult.Done, withFinalizer);
+                case TokenAction.Adopt:
+                    return (await AdoptAsync(inputs, decision, ct), null);
+                case TokenAction.Issue:
+                    return (await IssueAsync(inputs, decision, ct), null);
+                case TokenAction.Revoke:
+                    return (await RevokeDueAsync(inputs, decision, ct), null);
+                case TokenAction.RestoreSecret:
+                    return (await RestoreSecretAsync(inputs, decision, ct), null);
+                default:
+                    await WriteStatusAsync(token, Healthy(token, token.Status!, decision.Reason, decision.Message), ct);
+                    return (RequeueAtNextWake(token.Status), null);
+            }
+        }
+        catch (VendorException e)
+        {
+            Log.VendorFailed(logger, ObjectKey.Of(token).ToString(), e.Kind.ToString(), e.Message);
+            await WriteStatusAsync(token, ReportVendorFailure(token, e), CancellationToken.None);
+            return (ReconcileResult.Failed(e.RetryAfter), null);
+        }
+        catch (StatusConflictException)
+        {
+            // Someone wrote the object meanwhile: decide again on the newer version (a written Secret is adopted).
+            return (ReconcileResult.Failed(), null);
+        }
+        catch (IssuerConfigException e)
+        {
+            await WriteStatusAsync(token, ReportProblem(token, new TokenDecision(TokenAction.Wait, Reasons.IssuerNotReady, e.Message), stalled: false), CancellationToken.None);
+            return (ReconcileResult.Failed(), null);
+        }
+    }
+
+    private async Task<ReconcileResult> IssueAsync(ServiceTokenInputs inputs, TokenDecision decision, CancellationToken ct)
+    {
+        var token = inputs.Token;
+        var policy = decision.Policy!;
+        var issuer = inputs.Issuer!;
+        var vendor = inputs.Vendor!;
+        var provider = await providers.GetAsync(issuer, refresh: false, ct);
+        var previous = token.Status;
+        var revision = Math.Max(previous?.Revision ?? 0, inputs.Secret is null ? 0 : ServiceTokenDecision.RevisionOf(inputs.Secret)) + 1;
+        var name = TokenNaming.For(settings.ClusterId, token.Metadata.NamespaceProperty, token.Metadata.Name, revision, vendor.MaxTokenNameLength);
+
+        var issued = await provider.CreateAsync(new TokenRequest(name, token.Spec), ct);
+        Log.Created(logger, ObjectKey.Of(token).ToString(), issued.TokenId, revision, decision.Reason);
+        try
+        {
+            await provider.VerifyAsync(issued, ct);
+        }
+        catch (VendorException)
+        {
+            // A token that does not work must not reach the Secret; do not leave it behind either.
+            await RevokeQuietlyAsync(provider, issued.TokenId);
+            throw;
+        }
+
+        var data = SecretTemplateRenderer.Render(token.Spec.Secret?.Template, issued);
+        var now = time.GetUtcNow();
+        var record = new SecretBuilder.Record(issued.TokenId, issued.Name, revision, now, issued.ExpiresAt);
+        var desired = SecretBuilder.Build(token, policy, record, data);
+        if (!await WriteSecretAsync(token, inputs.Secret, desired, keepData: false, ct))
+        {
+            await RevokeQuietlyAsync(provider, issued.TokenId);
+            var problem = new TokenDecision(TokenAction.Stall, Reasons.SecretNotOwned, $"spec.secret.name: Secret \"{policy.SecretName}\" already exists and is not managed by this ServiceToken", policy);
+            await WriteStatusAsync(token, ReportProblem(token, problem, stalled: true), ct);
+            return ReconcileResult.Failed();
+        }
+
+        var status = Recorded(token, policy, record, settings.Mac.Compute(data), issuer.Key);
+        var reason = previous?.TokenId is null ? Reasons.Issued : Reasons.Rotated;
+        var message = $"Secret \"{policy.SecretName}\" holds token {issued.TokenId} (revision {revision}, {decision.Reason})";
+        await WriteStatusAsync(token, Healthy(token, status, reason, message), ct);
+        return RequeueAtNextWake(status);
+    }
+
+    /// <summary>The Secret already holds a newer revision than status says: take it as the truth.</summary>
+    private async Task<ReconcileResult> AdoptAsync(ServiceTokenInputs inputs, TokenDecision decision, CancellationToken ct)
+    {
+        var token = inputs.Token;
+        var secret = inputs.Secret!;
+        var record = SecretBuilder.ReadRecord(secret)!;
+        var status = Recorded(token, decision.Policy!, record, settings.Mac.Compute(ServiceTokenDecision.SecretData(secret)), inputs.Issuer!.Key);
+        Log.Adopted(logger, ObjectKey.Of(token).ToString(), record.TokenId, record.Revision);
+        await WriteStatusAsync(token, Healthy(token, status, Reasons.Adopted, decision.Message), ct);
+        return RequeueAtNextWake(status);
+    }
+
+    private async Task<ReconcileResult> RevokeDueAsync(ServiceTokenInputs inputs, TokenDecision decision, CancellationToken ct)
+    {
+        var token = inputs.Token;
+        var provider = await providers.GetAsync(inputs.Issuer!, refresh: false, ct);
+        var now = time.GetUtcNow();
+        var remaining = new List<PendingRevocation>();
+        foreach (var pending in token.Status!.PendingRevocations ?? [])
+        {
+            if (ServiceTokenDecision.Utc(pending.RevokeAt) > now)
+            {
+                remaining.Add(pending);
+                continue;
+            }
+
+            await provider.RevokeAsync(pending.TokenId, ct);
+            Log.Revoked(logger, ObjectKey.Of(token).ToString(), pending.TokenId);
+        }
+
+        var status = Clone(token.Status);
+        status.PendingRevocations = remaining.Count == 0 ? null : remaining;
+        await WriteStatusAsync(token, Healthy(token, status, Reasons.Revoked, decision.Message), ct);
+        return RequeueAtNextWake(status);
+    }
+
+    private async Task<ReconcileResult> RestoreSecretAsync(ServiceTokenInputs inputs, TokenDecision decision, CancellationToken ct)
+    {
+        var token = inputs.Token;
+        var status = token.Status!;
+        var record = new SecretBuilder.Record(status.TokenId!, status.TokenName ?? "", status.Revision ?? 0,
+            ServiceTokenDecision.Utc(status.IssuedAt) ?? time.GetUtcNow(), ServiceTokenDecision.Utc(status.ExpiresAt));
+        var desired = SecretBuilder.Build(token, decision.Policy!, record, new Dictionary<string, string>());
+        await WriteSecretAsync(token, inputs.Secret, desired, keepData: true, ct);
+        Log.Restored(logger, ObjectKey.Of(token).ToString(), decision.Message);
+        return ReconcileResult.Done;
+    }
+
+    private async Task<ReconcileResult> FinalizeAsync(ServiceTokenInputs inputs, CancellationToken ct)
+    {
+        var token = inputs.Token;
+        if (token.Metadata.Finalizers?.Contains(SecretLabels.Finalizer) != true) return ReconcileResult.Done;
+        var status = token.Status;
+        var revoke = (token.Spec.DeletionPolicy ?? "Revoke") == "Revoke";
+        var toRevoke = (status?.PendingRevocations ?? []).Select(p => p.TokenId).ToList();
+        if (revoke && status?.TokenId is { } current) toRevoke.Add(current);
+        if (inputs.Secret is { } secret && ServiceTokenDecision.OwnerName(secret) == token.Metadata.Name && secret.Metadata.Annotation(SecretLabels.TokenId) is { } held)
+        {
+            if (revoke && !toRevoke.Contains(held)) toRevoke.Add(held);
+            // Never a dead Secret: the Secret goes before the token it holds is revoked; with Retain it stays, unowned.
+            if (revoke) await DeleteSecretAsync(secret, ct);
+            else await ReleaseSecretAsync(token, secret, ct);
+        }
+
+        if (toRevoke.Count > 0)
+        {
+            if (inputs.Issuer is null)
+            {
+                var problem = new TokenDecision(TokenAction.Wait, Reasons.IssuerNotFound, $"spec.issuerRef: cannot revoke {string.Join(", ", toRevoke)}: {token.Spec.IssuerRef.Kind ?? TokenIssuer.KindName} \"{token.Spec.IssuerRef.Name}\" not found");
+                await WriteStatusAsync(token, ReportProblem(token, problem, stalled: false), ct);
+                return ReconcileResult.Failed();
+            }
+
+            var provider = await providers.GetAsync(inputs.Issuer, refresh: false, ct);
+            foreach (var id in toRevoke)
+            {
+                await provider.RevokeAsync(id, ct);
+                Log.Revoked(logger, ObjectKey.Of(token).ToString(), id);
+            }
+        }
+
+        await PatchFinalizersAsync(token, (token.Metadata.Finalizers ?? []).Where(f => f != SecretLabels.Finalizer).ToList(), ct);
+        return ReconcileResult.Done;
+    }
+
+    /// <summary>Creates or replaces the Secret. False when a Secret of that name exists that this ServiceToken does not manage.</summary>
+    private async Task<bool> WriteSecretAsync(ServiceToken token, V1Secret? existing, V1Secret desired, bool keepData, CancellationToken ct)
+    {
+        var key = ObjectKey.Of(desired);
+        if (existing is null)
+        {
+            try
+            {
+                var created = await client.CoreV1.CreateNamespacedSecretAsync(desired, desired.Metadata.NamespaceProperty, cancellationToken: ct);
+                _secrets.Record(key, null, created);
+                return true;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Not in our cache, so not labelled as ours; it may still be ours if someone removed the label.
+                existing = await client.CoreV1.ReadNamespacedSecretAsync(desired.Metadata.Name, desired.Metadata.NamespaceProperty, cancellationToken: ct);
+                if (ServiceTokenDecision.OwnerName(existing) != token.Metadata.Name) return false;
+            }
+        }
+
+        if (keepData) desired.Data = existing.Data;
+        desired.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+        var replaced = await client.CoreV1.ReplaceNamespacedSecretAsync(desired, desired.Metadata.Name, desired.Metadata.NamespaceProperty, cancellationToken: ct);
+        _secrets.Record(key, existing.Metadata.ResourceVersion, replaced);
+        return true;
+    }
+
+    private async Task DeleteSecretAsync(V1Secret secret, CancellationToken ct)
+    {
+        try
+        {
+            await client.CoreV1.DeleteNamespacedSecretAsync(secret.Metadata.Name, secret.Metadata.NamespaceProperty, cancellationToken: ct);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Already gone is what we wanted.
+        }
+
+        _secrets.Record(ObjectKey.Of(secret), secret.Metadata.ResourceVersion, null);
+    }
+
+    private async Task ReleaseSecretAsync(ServiceToken token, V1Secret secret, CancellationToken ct)
+    {
+        if (secret.Metadata.OwnerReferences?.Any(o => o.Uid == token.Metadata.Uid) != true) return;
+        secret.Metadata.OwnerReferences = secret.Metadata.OwnerReferences.Where(o => o.Uid != token.Metadata.Uid).ToList();
+        await client.CoreV1.ReplaceNamespacedSecretAsync(secret, secret.Metadata.Name, secret.Metadata.NamespaceProperty, cancellationToken: ct);
+    }
+
+    private async Task RevokeQuietlyAsync(ITokenProvider provider, string tokenId)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await provider.RevokeAsync(tokenId, timeout.Token);
+        }
+        catch (Exception e) when (e is VendorException or OperationCanceledException)
+        {
+            // The orphan sweep finds tokens of this cluster that nothing references.
+            Log.RevokeAfterFailureFailed(logger, tokenId, e.Message);
+        }
+    }
+
+    private async Task<ServiceToken?> PatchFinalizersAsync(ServiceToken token, List<string> finalizers, CancellationToken ct)
+    {
+        var result = await writer.PatchFinalizersAsync(Resource, token, finalizers, ct);
+        if (result.Outcome != WriteOutcome.Written) return null;
+        _tokens.Record(ObjectKey.Of(token), token.Metadata.ResourceVersion, result.Object);
+        return result.Object;
+    }
+
+    /// <summary>Writes status if it differs from what the object has.</summary>
+    private async Task WriteStatusAsync(ServiceToken token, ServiceTokenStatus status, CancellationToken ct)
+    {
+        if (JsonSerializer.Serialize(status) == JsonSerializer.Serialize(token.Status)) return;
+        var updated = new ServiceToken { ApiVersion = token.ApiVersion, Kind = token.Kind, Metadata = token.Metadata, Spec = token.Spec, Status = status };
+        var result = await writer.ReplaceStatusAsync(Resource, updated, ct);
+        if (result.Outcome == WriteOutcome.Written)
+            _tokens.Record(ObjectKey.Of(token), token.Metadata.ResourceVersion, result.Object);
+        else if (result.Outcome == WriteOutcome.Conflict)
+            throw new StatusConflictException();
+    }
+
+    private ServiceTokenStatus Recorded(ServiceToken token, TokenPolicy policy, SecretBuilder.Record record, string mac, string issuerKey)
+    {
+        var previous = token.Status;
+        var status = Clone(previous);
+        var pending = new List<PendingRevocation>(previous?.PendingRevocations ?? []);
+        if (previous?.TokenId is { } old && old != record.TokenId && pending.All(p => p.TokenId != old))
+            pending.Add(new PendingRevocation { TokenId = old, RevokeAt = (time.GetUtcNow() + policy.GracePeriod).UtcDateTime });
+        status.TokenId = record.TokenId;
+        status.TokenName = record.TokenName;
+        status.Revision = record.Revision;
+        status.IssuedAt = record.IssuedAt.UtcDateTime;
+        status.ExpiresAt = record.ExpiresAt?.UtcDateTime;
+        status.NextRotationAt = policy.NextRotation(record.IssuedAt, record.ExpiresAt, token.Metadata.Uid).UtcDateTime;
+        status.PendingRevocations = pending.Count == 0 ? null : pending;
+        status.SecretName = policy.SecretName;
+        status.SecretMac = mac;
+        status.RequestHash = TokenRequestHash.Of(token.Spec);
+        status.Issuer = issuerKey;
+        status.LastRotateRequest = token.Metadata.Annotation(SecretLabels.Rotate) ?? previous?.LastRotateRequest;
+        return status;
+    }
+
+    private ServiceTokenStatus Healthy(ServiceToken token, ServiceTokenStatus status, string reason, string message)
+    {
+        var now = time.GetUtcNow();
+        var generation = token.Metadata.Generation;
+        var result = Clone(status);
+        result.ObservedGeneration = generation;
+        result.LastFailure = null;
+        result.FailedAttempts = null;
+        // A routine state keeps the Ready message stable, so that an up-to-date token writes nothing.
+        var readyReason = reason == Reasons.UpToDate ? Conditions.Find(status.Conditions, ConditionTypes.Ready)?.Reason ?? Reasons.Issued : reason;
+        var readyMessage = reason == Reasons.UpToDate ? Conditions.Find(status.Conditions, ConditionTypes.Ready)?.Message ?? message : message;
+        result.Conditions = Conditions.Set(result.Conditions, ConditionTypes.Ready, true, readyReason, readyMessage, generation, now);
+        result.Conditions = Conditions.Set(result.Conditions, ConditionTypes.Stalled, false, readyReason, "", generation, now);
+        return result;
+    }
+
+    private ServiceTokenStatus ReportProblem(ServiceToken token, TokenDecision decision, bool stalled)
+    {
+        var now = time.GetUtcNow();
+        var generation = token.Metadata.Generation;
+        var status = Clone(token.Status);
+        status.ObservedGeneration = generation;
+        // A token already in the Secret keeps working; Ready says so, Stalled says what needs a person.
+        var hasToken = status.TokenId is not null;
+        status.Conditions = Conditions.Set(status.Conditions, ConditionTypes.Ready, hasToken, hasToken ? Conditions.Find(status.Conditions, ConditionTypes.Ready)?.Reason ?? Reasons.Issued : decision.Reason,
+            hasToken ? Conditions.Find(status.Conditions, ConditionTypes.Ready)?.Message ?? "" : decision.Message, generation, now);
+        status.Conditions = Conditions.Set(status.Conditions, ConditionTypes.Stalled, stalled, decision.Reason, decision.Message, generation, now);
+        return status;
+    }
+
+    private ServiceTokenStatus ReportVendorFailure(ServiceToken token, VendorException e)
+    {
+        var now = time.GetUtcNow();
+        var reason = e.Kind switch
+        {
+            VendorErrorKind.RateLimited => Reasons.RateLimited,
+            VendorErrorKind.CredentialRejected => Reasons.CredentialRejected,
+            VendorErrorKind.PermissionDenied => Reasons.PermissionDenied,
+            VendorErrorKind.InvalidRequest => Reasons.RequestRejected,
+            _ => Reasons.VendorUnavailable,
+        };
+        var status = ReportProblem(token, new TokenDecision(TokenAction.Wait, reason, e.Message), stalled: !e.IsTransient);
+        status.LastFailure = new FailureRecord { Time = now.UtcDateTime, Reason = reason, Message = e.Message };
+        status.FailedAttempts = (token.Status?.FailedAttempts ?? 0) + 1;
+        return status;
+    }
+
+    private ReconcileResult RequeueAtNextWake(ServiceTokenStatus? status)
+    {
+        if (ServiceTokenDecision.NextWake(status) is not { } wake) return ReconcileResult.Done;
+        var delay = wake - time.GetUtcNow();
+        // Never a zero or negative delay: a due action is taken on the next pass, one second later at the earliest.
+        return ReconcileResult.RequeueAfter(delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay);
+    }
+
+    private static ServiceTokenStatus Clone(ServiceTokenStatus? status) =>
+        status is null ? new ServiceTokenStatus() : JsonSerializer.Deserialize<ServiceTokenStatus>(JsonSerializer.Serialize(status))!;
+}

@@ -1,0 +1,99 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ServiceTokenOperator.Api.V1Alpha1;
+using ServiceTokenOperator.Controllers;
+using ServiceTokenOperator.Providers;
+using ServiceTokenOperator.Runtime;
+using ServiceTokenOperator.Secrets;
+
+namespace ServiceTokenOperator.Hosting;
+
+/// <summary>
+/// Starts the caches on every replica (followers keep them warm), and the work queues only while this replica
+/// holds the Lease. Informer events become work-queue keys; reconcilers do the rest.
+/// </summary>
+internal sealed class ControllerManager(IKubernetes client, OperatorOptions options, VendorRegistry vendors, TimeProvider time, ILoggerFactory loggers)
+    : BackgroundService
+{
+    private OperatorCaches? _caches;
+
+    /// <summary>For /healthz: the process is up and no informer has stopped.</summary>
+    public bool Alive => _caches is null || _caches.IsRunning;
+
+    /// <summary>For /readyz: every cache has synced.</summary>
+    public bool Ready => _caches?.HasSynced == true;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var clusterId = await ClusterIdentity.ResolveAsync(client, options.ClusterId, stoppingToken);
+        var macKey = await MacKeyStore.LoadOrCreateAsync(client, options.Namespace, stoppingToken);
+        var settings = new OperatorSettings(clusterId, options.Namespace, options.MinRotationPeriod, new SecretMac(macKey), options.IssuerRecheckInterval);
+
+        var caches = new OperatorCaches(
+            Informer<ServiceToken>(ServiceTokenReconciler.Resource),
+            Informer<TokenIssuer>(IssuerReconciler.TokenIssuers),
+            Informer<ClusterTokenIssuer>(IssuerReconciler.ClusterTokenIssuers),
+            Informer<V1Secret>(new ResourceType("", "v1", "secrets", Namespaced: true), SecretLabels.ManagedBySelector));
+        _caches = caches;
+
+        var writer = new StatusWriter(client);
+        var providers = new ProviderCache(client, vendors, settings, time);
+        var tokens = new ServiceTokenReconciler(caches, client, writer, providers, vendors, settings, time, loggers.CreateLogger<ServiceTokenReconciler>());
+        var issuers = new IssuerReconciler(caches, writer, providers, vendors, settings, time, loggers.CreateLogger<IssuerReconciler>());
+        using var tokenQueue = new WorkQueue<ObjectKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<ObjectKey>>());
+        using var issuerQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
+
+        void WakeTokensOf(string kind, string? @namespace, string name)
+        {
+            foreach (var token in caches.TokensOf(kind, @namespace, name)) tokenQueue.Add(ObjectKey.Of(token));
+        }
+
+        caches.ServiceTokens.Changed += e => tokenQueue.Add(ObjectKey.Of((e.NewObject ?? e.OldObject)!));
+        caches.Secrets.Changed += e =>
+        {
+            var secret = (e.NewObject ?? e.OldObject)!;
+            if (ServiceTokenDecision.OwnerName(secret) is { } owner) tokenQueue.Add(new ObjectKey(secret.Metadata.NamespaceProperty, owner));
+        };
+        caches.TokenIssuers.Changed += e =>
+        {
+            var issuer = (e.NewObject ?? e.OldObject)!;
+            issuerQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
+        };
+        caches.ClusterTokenIssuers.Changed += e =>
+        {
+            var issuer = (e.NewObject ?? e.OldObject)!;
+            issuerQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
+        };
+        issuers.ReadinessChanged += issuer => WakeTokensOf(issuer.Kind, issuer.Namespace, issuer.Name);
+
+        await Task.WhenAll(caches.ServiceTokens.StartAsync(stoppingToken), caches.TokenIssuers.StartAsync(stoppingToken),
+            caches.ClusterTokenIssuers.StartAsync(stoppingToken), caches.Secrets.StartAsync(stoppingToken));
+        await Task.WhenAll(caches.ServiceTokens.WaitForSyncAsync(stoppingToken), caches.TokenIssuers.WaitForSyncAsync(stoppingToken),
+            caches.ClusterTokenIssuers.WaitForSyncAsync(stoppingToken), caches.Secrets.WaitForSyncAsync(stoppingToken));
+
+        var election = new LeaderElection(client, new LeaderElectionOptions
+        {
+            Enabled = options.LeaderElect,
+            Namespace = options.Namespace,
+            LeaseName = options.LeaseName,
+            Identity = options.Identity,
+        }, loggers.CreateLogger<LeaderElection>());
+
+        await election.RunAsync(async leading =>
+        {
+            // A new leader starts from everything in the cache: nothing is assumed from a previous term.
+            foreach (var issuer in caches.TokenIssuers.List()) issuerQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
+            foreach (var issuer in caches.ClusterTokenIssuers.List()) issuerQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
+            foreach (var token in caches.ServiceTokens.List()) tokenQueue.Add(ObjectKey.Of(token));
+            await Task.WhenAll(
+                tokenQueue.RunAsync(options.Workers, tokens.ReconcileAsync, leading),
+                issuerQueue.RunAsync(2, issuers.ReconcileAsync, leading));
+        }, stoppingToken);
+    }
+
+    private Informer<T> Informer<T>(ResourceType type, string? labelSelector = null)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        new(new KubernetesResourceSource<T>(client, type), time, loggers.CreateLogger<Informer<T>>(), labelSelector);
+}
