@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,6 +53,9 @@ public sealed class AkkaSimulator : IAsyncDisposable
                 services.AddSingleton(world);
                 services.AddSingleton<AkkaAuthService>();
                 services.AddSingleton<AkkaProjectsService>();
+                var methods = new AkkaGrpcMethodProvider();
+                services.AddSingleton<IServiceMethodProvider<AkkaAuthService>>(methods);
+                services.AddSingleton<IServiceMethodProvider<AkkaProjectsService>>(methods);
             },
             app =>
             {
