@@ -1,7 +1,6 @@
 using System.Text.Json;
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Logging;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Providers;
 using ServiceTokenOperator.Runtime;

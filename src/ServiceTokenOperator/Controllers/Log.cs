@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace ServiceTokenOperator.Controllers;
 
 /// <summary>Log messages of the reconcilers. Token ids and key names may be logged; token values never.</summary>

@@ -3,7 +3,6 @@ using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Microsoft.Extensions.Logging;
 using ServiceTokenOperator.Api;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Providers;
@@ -117,9 +116,18 @@ internal sealed class ServiceTokenReconciler(
         var policy = decision.Policy!;
         var issuer = inputs.Issuer!;
         var vendor = inputs.Vendor!;
+        // Only Secrets labelled as ours are cached: before creating a token, make sure the name is not someone else's.
+        var existing = inputs.Secret ?? await ReadSecretAsync(token.Metadata.NamespaceProperty, policy.SecretName, ct);
+        if (existing is not null && ServiceTokenDecision.OwnerName(existing) != token.Metadata.Name)
+        {
+            var problem = new TokenDecision(TokenAction.Stall, Reasons.SecretNotOwned, $"spec.secret.name: Secret \"{policy.SecretName}\" already exists and is not managed by this ServiceToken", policy);
+            await WriteStatusAsync(token, ReportProblem(token, problem, stalled: true), ct);
+            return ReconcileResult.Failed();
+        }
+
         var provider = await providers.GetAsync(issuer, refresh: false, ct);
         var previous = token.Status;
-        var revision = Math.Max(previous?.Revision ?? 0, inputs.Secret is null ? 0 : ServiceTokenDecision.RevisionOf(inputs.Secret)) + 1;
+        var revision = Math.Max(previous?.Revision ?? 0, existing is null ? 0 : ServiceTokenDecision.RevisionOf(existing)) + 1;
         var name = TokenNaming.For(settings.ClusterId, token.Metadata.NamespaceProperty, token.Metadata.Name, revision, vendor.MaxTokenNameLength);
 
         var issued = await provider.CreateAsync(new TokenRequest(name, token.Spec), ct);
@@ -139,7 +147,7 @@ internal sealed class ServiceTokenReconciler(
         var now = time.GetUtcNow();
         var record = new SecretBuilder.Record(issued.TokenId, issued.Name, revision, now, issued.ExpiresAt);
         var desired = SecretBuilder.Build(token, policy, record, data);
-        if (!await WriteSecretAsync(token, inputs.Secret, desired, keepData: false, ct))
+        if (!await WriteSecretAsync(token, existing, desired, keepData: false, ct))
         {
             await RevokeQuietlyAsync(provider, issued.TokenId);
             var problem = new TokenDecision(TokenAction.Stall, Reasons.SecretNotOwned, $"spec.secret.name: Secret \"{policy.SecretName}\" already exists and is not managed by this ServiceToken", policy);
@@ -264,6 +272,18 @@ internal sealed class ServiceTokenReconciler(
         var replaced = await client.CoreV1.ReplaceNamespacedSecretAsync(desired, desired.Metadata.Name, desired.Metadata.NamespaceProperty, cancellationToken: ct);
         _secrets.Record(key, existing.Metadata.ResourceVersion, replaced);
         return true;
+    }
+
+    private async Task<V1Secret?> ReadSecretAsync(string @namespace, string name, CancellationToken ct)
+    {
+        try
+        {
+            return await client.CoreV1.ReadNamespacedSecretAsync(name, @namespace, cancellationToken: ct);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 
     private async Task DeleteSecretAsync(V1Secret secret, CancellationToken ct)

@@ -1,5 +1,4 @@
 using k8s;
-using Microsoft.Extensions.DependencyInjection;
 using ServiceTokenOperator.Providers;
 using ServiceTokenOperator.Providers.Akka;
 using ServiceTokenOperator.Providers.PlanetScale;

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using k8s;
+using k8s.Autorest;
+using ServiceTokenOperator.Api;
+using ServiceTokenOperator.Api.V1Alpha1;
+using ServiceTokenOperator.Hosting;
+using ServiceTokenOperator.Sandbox.World;
+
+namespace ServiceTokenOperator.IntegrationTests;
+
+/// <summary>The sandbox world and a real operator host talking to it over sockets; shared by a test class.</summary>
+public sealed class OperatorWorld : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "st-it-" + Guid.NewGuid().ToString("N")[..8]);
+    private OperatorHost? _host;
+
+    public SandboxWorld World { get; private set; } = null!;
+
+    public IKubernetes Client { get; private set; } = null!;
+
+    internal OperatorHost Host => _host!;
+
+    public async Task InitializeAsync()
+    {
+        World = await SandboxWorld.StartAsync(new SandboxWorldOptions { Dir = _dir, CrdYamls = CrdManifests.All().Select(c => c.Yaml).ToList() });
+        Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(World.KubeconfigPath));
+        await StartOperatorAsync();
+    }
+
+    public async Task StartOperatorAsync()
+    {
+        _host = await OperatorHost.StartAsync(
+            new OperatorOptions { Kubeconfig = World.KubeconfigPath, MetricsPort = 0, Namespace = World.Options.OperatorNamespace, MinRotationPeriod = TimeSpan.FromSeconds(5) },
+            logging => logging.SetMinimumLevel(LogLevel.Warning),
+            loopbackOnly: true);
+    }
+
+    public async Task StopOperatorAsync()
+    {
+        if (_host is not null) await _host.DisposeAsync();
+        _host = null;
+    }
+
+    public async Task ApplyAsync(string yaml, string? @namespace = "default")
+    {
+        using var applier = World.CreateApplier();
+        await applier.ApplyAsync(yaml, @namespace, CancellationToken.None);
+    }
+
+    public async Task<ServiceToken?> GetTokenAsync(string @namespace, string name)
+    {
+        try
+        {
+            var element = await Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(ApiGroup.Group, ApiGroup.VersionName, @namespace, ServiceToken.Plural, name);
+            return JsonSerializer.Deserialize<ServiceToken>(element.GetRawText());
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls until the condition holds, failing with the last observation after the bound.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> observe, Func<T, bool> done, string what, int seconds = 30)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        T last;
+        do
+        {
+            last = await observe();
+            if (done(last)) return last;
+            await Task.Delay(100);
+        }
+        while (clock.Elapsed < TimeSpan.FromSeconds(seconds));
+        throw new TimeoutException($"{what} did not happen within {seconds}s; last: {JsonSerializer.Serialize(last)}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopOperatorAsync();
+        Client?.Dispose();
+        if (World is not null) await World.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp directory left behind harms nothing.
+        }
+    }
+}
