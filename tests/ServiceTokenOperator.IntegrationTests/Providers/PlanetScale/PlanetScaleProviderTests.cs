@@ -147,6 +147,33 @@ public sealed class PlanetScaleProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateAsync_CancelledDuringGrant_RevokesNewToken()
+    {
+        var provider = Connect();
+        var before = _sim.RequestCount;
+        _sim.Faults.Apply(new FaultSettings { LatencyMs = 1_000 });
+        using var cancel = new CancellationTokenSource();
+
+        var create = provider.CreateAsync(
+            Request("cancelled", null, new PlanetScaleAccess { Database = "payments", Permissions = ["read_branch"] }),
+            cancel.Token);
+
+        // The second request is the grant; it waits a second in the simulator, so cancelling now hits it in flight.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (_sim.RequestCount - before < 2)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), "the grant request never arrived");
+            await Task.Delay(10);
+        }
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => create);
+
+        var token = Assert.Single(_sim.Tokens());
+        Assert.False(token.Live);
+    }
+
+    [Fact]
     public async Task ListAsync_MoreThanOnePage_FollowsNextPage()
     {
         var provider = Connect();
