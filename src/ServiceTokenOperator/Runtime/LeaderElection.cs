@@ -93,9 +93,13 @@ internal sealed class LeaderElection
         elector.OnError += e => Log.LeaderElectionError(_logger, _leaseName, e);
 
         Log.Campaigning(_logger, _options.Identity, _leaseName);
+
+        // Cancelled once the campaign is over: LeaderElector leaves its last renewal attempt running in the
+        // background after a lost lease, and that attempt must not outlive the campaign.
+        using var campaign = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
-            await elector.RunUntilLeadershipLostAsync(ct).ConfigureAwait(false);
+            await elector.RunUntilLeadershipLostAsync(campaign.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -110,6 +114,7 @@ internal sealed class LeaderElection
         {
             _isLeader = false;
             await leading.CancelAsync().ConfigureAwait(false);
+            await campaign.CancelAsync().ConfigureAwait(false);
         }
 
         if (work is not null)

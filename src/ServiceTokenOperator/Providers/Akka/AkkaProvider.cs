@@ -90,7 +90,14 @@ internal sealed class AkkaProvider(AkkaApiClient client, string issuerKey, strin
             var page = await client.ListTokensAsync(new ListTokensRequest { Parent = Parent, PageSize = ListPageSize, PageToken = pageToken }, cancellationToken);
             foreach (var token in page.Tokens)
             {
-                yield return new VendorToken(TokenIdOf(token.Name), token.Description, token.CreatedTime?.ToDateTimeOffset() ?? DateTimeOffset.MinValue);
+                // Without created_time, "now" keeps the orphan sweep's safety window from treating the token as old.
+                yield return new VendorToken(TokenIdOf(token.Name), token.Description, token.CreatedTime?.ToDateTimeOffset() ?? time.GetUtcNow());
+            }
+
+            // A server repeating its page token would otherwise loop forever.
+            if (page.NextPageToken.Length > 0 && page.NextPageToken == pageToken)
+            {
+                throw new VendorException(VendorErrorKind.Unavailable, "Akka ListTokens answered the same next_page_token twice");
             }
 
             pageToken = page.NextPageToken;

@@ -18,7 +18,7 @@ public static class PlanetScaleRegistration
     public static IServiceCollection AddPlanetScaleVendor(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ITokenVendor, PlanetScaleVendor>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITokenVendor, PlanetScaleVendor>());
         services.AddHttpClient(PlanetScaleDefaults.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler(PlanetScaleDefaults.HttpClientName, pipeline =>
             {

@@ -1,0 +1,19 @@
+namespace ServiceTokenOperator.Tests.Runtime;
+
+/// <summary>Waits for a condition with a bound, instead of sleeping.</summary>
+internal static class Eventually
+{
+    public static async Task TrueAsync(Func<bool> condition, string because, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting until {because}.");
+            }
+
+            await Task.Delay(2);
+        }
+    }
+}
