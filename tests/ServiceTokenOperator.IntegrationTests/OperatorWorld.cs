@@ -1,6 +1,7 @@
 using System.Text.Json;
 using k8s;
 using k8s.Autorest;
+using Microsoft.Extensions.Logging;
 using ServiceTokenOperator.Api;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Hosting;

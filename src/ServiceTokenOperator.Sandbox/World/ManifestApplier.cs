@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
 
 namespace ServiceTokenOperator.Sandbox.World;
@@ -54,9 +56,9 @@ public sealed class ManifestApplier(Uri server, string bearerToken) : IDisposabl
     {
         var deserializer = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();
         var serializer = new SerializerBuilder().JsonCompatible().Build();
-        var parser = new YamlDotNet.Core.Parser(new StringReader(yaml));
-        parser.Consume<YamlDotNet.Core.Events.StreamStart>();
-        while (parser.Accept<YamlDotNet.Core.Events.DocumentStart>(out _))
+        var parser = new Parser(new StringReader(yaml));
+        parser.Consume<StreamStart>();
+        while (parser.Accept<DocumentStart>(out _))
         {
             var graph = deserializer.Deserialize<object?>(parser);
             if (graph is null) continue;

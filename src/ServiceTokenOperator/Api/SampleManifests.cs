@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace ServiceTokenOperator.Api;
 
 /// <summary>config/samples/sandbox, embedded so the <c>sandbox</c> verb works from any directory.</summary>

@@ -1,6 +1,5 @@
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Logging;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Controllers;
 using ServiceTokenOperator.Providers;
