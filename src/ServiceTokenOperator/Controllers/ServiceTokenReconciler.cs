@@ -27,6 +27,8 @@ internal sealed class ServiceTokenReconciler(
 {
     public static readonly ResourceType Resource = new(ApiGroup.Group, ApiGroup.VersionName, ServiceToken.Plural, Namespaced: true);
 
+    private static readonly TimeSpan MaxRequeue = TimeSpan.FromHours(12);
+
     private readonly RecentWrites<ServiceToken> _tokens = new();
     private readonly RecentWrites<V1Secret> _secrets = new();
 
@@ -415,7 +417,9 @@ internal sealed class ServiceTokenReconciler(
         if (ServiceTokenDecision.NextWake(status) is not { } wake) return ReconcileResult.Done;
         var delay = wake - time.GetUtcNow();
         // Never a zero or negative delay: a due action is taken on the next pass, one second later at the earliest.
-        return ReconcileResult.RequeueAfter(delay < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay);
+        // Far wake-ups are split: timers cannot wait 90 days, and each pass recomputes the wake-up from status.
+        if (delay < TimeSpan.FromSeconds(1)) delay = TimeSpan.FromSeconds(1);
+        return ReconcileResult.RequeueAfter(delay > MaxRequeue ? MaxRequeue : delay);
     }
 
     private static ServiceTokenStatus Clone(ServiceTokenStatus? status) =>
