@@ -62,6 +62,30 @@ public sealed class ServiceTokenLifecycleTests(OperatorWorld world) : IClassFixt
         await OperatorWorld.EventuallyAsync(() => SecretExistsAsync("lifecycle-secret"), exists => !exists, "the Secret to be garbage collected");
     }
 
+    [Theory]
+    [InlineData("sandbox-upsun", "UPSUN_CLI_TOKEN")]
+    [InlineData("sandbox-platformsh", "PLATFORMSH_CLI_TOKEN")]
+    [InlineData("sandbox-akka", "AKKA_TOKEN")]
+    public async Task EveryVendor_IssuesIntoItsDocumentedKey_AndRevokesOnDelete(string issuer, string key)
+    {
+        var name = issuer.Replace("sandbox-", "v-", StringComparison.Ordinal);
+        await world.ApplyAsync(Token(name, issuer));
+        var ready = await Ready(name);
+        var secret = await world.Client.CoreV1.ReadNamespacedSecretAsync(name, "default");
+        Assert.False(string.IsNullOrEmpty(Encoding.UTF8.GetString(secret.Data[key])));
+        var simulatorTokens = issuer switch
+        {
+            "sandbox-upsun" => world.World.Upsun.Tokens,
+            "sandbox-platformsh" => world.World.Platformsh.Tokens,
+            _ => (Func<IReadOnlyList<ServiceTokenOperator.Sandbox.Vendors.SandboxTokenRecord>>)world.World.Akka.Tokens,
+        };
+        Assert.True(simulatorTokens().Single(t => t.Id == ready.Status!.TokenId).Live);
+
+        await world.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.VersionName, "default", ServiceToken.Plural, name);
+        await OperatorWorld.EventuallyAsync(() => world.GetTokenAsync("default", name), t => t is null, $"{name} to go");
+        Assert.False(simulatorTokens().Single(t => t.Id == ready.Status!.TokenId).Live);
+    }
+
     [Fact]
     public async Task RestartedOperator_IssuesNothingNew()
     {
