@@ -1,0 +1,621 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace ServiceTokenOperator.Sandbox.Kubernetes;
+
+/// <summary>
+/// Turns HTTP requests into store operations the way the apiserver's handler chain does: authentication,
+/// injected faults, authorization, path resolution, content negotiation (JSON or Table), verbs and watches.
+/// </summary>
+internal sealed class KubeRequestHandler(
+    ObjectStore store, ResourceRegistry registry, KubeFaults faults, TableConverter tables, Func<string, KubeUser?> authenticate, Func<Uri> baseUri)
+{
+    private static readonly string[] NamespaceSubresources = ["status", "finalize"];
+    private static readonly KubeUser InsecurePortUser = new("system:unsecured", ["system:masters", "system:authenticated"]);
+    private readonly CancellationTokenSource _stopping = new();
+    private long _requests;
+
+    public long RequestCount => Interlocked.Read(ref _requests);
+
+    public IKubeAuthorizer Authorizer { get; set; } = new AllowAllAuthorizer();
+
+    public void Stop() => _stopping.Cancel();
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _requests);
+        try
+        {
+            await ServeAsync(context);
+        }
+        catch (KubeApiException e)
+        {
+            await WriteJsonAsync(context, e.Code, e.ToStatus());
+        }
+        catch (JsonException e)
+        {
+            await WriteJsonAsync(context, 400, KubeStatus.Failure(400, "BadRequest", $"the body of the request could not be decoded: {e.Message}"));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or NullReferenceException)
+        {
+            await WriteJsonAsync(context, 500, KubeStatus.Failure(500, "InternalError", $"Internal error occurred: {e.GetType().Name}: {e.Message}"));
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments is ["healthz" or "livez" or "readyz", ..])
+        {
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync("ok");
+            return;
+        }
+
+        if (segments is ["version"])
+        {
+            await WriteJsonAsync(context, 200, Discovery.Version());
+            return;
+        }
+
+        var auth = context.Request.Headers.Authorization.ToString();
+
+        // kubectl sends no credentials over plain http, so a request without any is served as the apiserver's
+        // old insecure port did: as a cluster admin. A bearer token that is present must be known.
+        var user = auth.Length == 0 ? InsecurePortUser
+            : auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authenticate(auth[7..].Trim()) : null;
+        if (user is null)
+        {
+            await WriteJsonAsync(context, 401, KubeStatus.Failure(401, "Unauthorized", "Unauthorized"));
+            return;
+        }
+
+        if (faults.Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(faults.Latency, context.RequestAborted);
+        }
+
+        switch (segments)
+        {
+            case ["api"]:
+                await WriteJsonAsync(context, 200, Discovery.CoreVersions(baseUri()));
+                return;
+            case ["api", var v] when registry.All.Any(t => t.Group.Length == 0 && t.Version == v):
+                await WriteJsonAsync(context, 200, Discovery.ResourceList(registry, string.Empty, v));
+                return;
+            case ["apis"]:
+                await WriteJsonAsync(context, 200, Discovery.GroupList(registry));
+                return;
+            case ["apis", var g] when registry.Groups().FirstOrDefault(x => x.Group == g) is { Group: not null } found:
+                await WriteJsonAsync(context, 200, Discovery.Group(found.Group, found.Versions));
+                return;
+            case ["apis", var g, var v] when registry.All.Any(t => t.Group == g && t.Version == v):
+                await WriteJsonAsync(context, 200, Discovery.ResourceList(registry, g, v));
+                return;
+            case ["openapi", "v3"]:
+                await WriteJsonAsync(context, 200, OpenApiDocuments.Root(registry));
+                return;
+            case ["openapi", "v3", "api", var v]:
+                await WriteJsonAsync(context, 200, OpenApiDocuments.GroupVersion(registry, string.Empty, v));
+                return;
+            case ["openapi", "v3", "apis", var g, var v]:
+                await WriteJsonAsync(context, 200, OpenApiDocuments.GroupVersion(registry, g, v));
+                return;
+            case ["api", var v, .. var rest] when rest.Length > 0:
+                await ServeResourceAsync(context, user, string.Empty, v, rest);
+                return;
+            case ["apis", var g, var v, .. var rest] when rest.Length > 0:
+                await ServeResourceAsync(context, user, g, v, rest);
+                return;
+            default:
+                throw NotServed();
+        }
+    }
+
+    private static KubeApiException NotServed() =>
+        new(404, "NotFound", "the server could not find the requested resource");
+
+    private async Task ServeResourceAsync(HttpContext context, KubeUser user, string group, string version, string[] rest)
+    {
+        var query = context.Request.Query;
+        var watch = query["watch"] is [var w, ..] && (w == "true" || w == "1");
+        if (rest[0] == "watch")
+        {
+            watch = true;
+            rest = rest[1..];
+        }
+
+        string? ns = null;
+        if (rest.Length >= 3 && rest[0] == "namespaces" && !NamespaceSubresources.Contains(rest[2]))
+        {
+            ns = rest[1];
+            rest = rest[2..];
+        }
+
+        if (rest.Length is 0 or > 3)
+        {
+            throw NotServed();
+        }
+
+        var type = registry.Find(group, version, rest[0]) ?? throw NotServed();
+        var name = rest.Length > 1 ? rest[1] : null;
+        var subresource = rest.Length > 2 ? rest[2] : null;
+        if ((ns is not null && !type.Namespaced) || (subresource is not null && !(subresource == "status" && type.HasStatus)
+            && !(subresource == "finalize" && type.Key == "/namespaces")))
+        {
+            throw NotServed();
+        }
+
+        var method = context.Request.Method;
+        var verb = method switch
+        {
+            "GET" when watch => "watch",
+            "GET" => name is null ? "list" : "get",
+            "POST" => "create",
+            "PUT" => "update",
+            "PATCH" => "patch",
+            "DELETE" => name is null ? "deletecollection" : "delete",
+            _ => throw KubeApiException.MethodNotAllowed($"the server does not allow this method on the requested resource"),
+        };
+
+        if (faults.TakeFailure(verb, type.Plural) is { } code)
+        {
+            if (code == 429)
+            {
+                context.Response.Headers.RetryAfter = "1";
+            }
+
+            await WriteJsonAsync(context, code, KubeStatus.Failure(code, KubeStatus.ReasonFor(code), $"injected fault: {verb} {type.GroupResource} answered {code}"));
+            return;
+        }
+
+        if (!Authorizer.Allows(user, new KubeRequestAttributes(verb, group, type.Plural, subresource, ns, name)))
+        {
+            var scope = ns is null ? "at the cluster scope" : $"in the namespace \"{ns}\"";
+            throw new KubeApiException(403, "Forbidden",
+                $"{type.GroupResource}{(name is null ? string.Empty : $" \"{name}\"")} is forbidden: User \"{user.Name}\" cannot {verb} resource \"{type.Plural}\" in API group \"{group}\" {scope}",
+                new JsonObject { ["name"] = name, ["group"] = group, ["kind"] = type.Plural });
+        }
+
+        var options = new WriteOptions(query["dryRun"].ToString() == "All", FieldValidation(query["fieldValidation"].ToString()));
+        var status = subresource == "status";
+        switch (verb)
+        {
+            case "get":
+                await WriteObjectsAsync(context, type, [store.Get(type, ns, name!)], single: true);
+                return;
+            case "list":
+                await ListAsync(context, type, ns);
+                return;
+            case "watch":
+                await WatchAsync(context, type, ns, name);
+                return;
+            case "create" when name is null:
+                {
+                    var body = await ReadObjectAsync(context);
+                    var created = store.Create(type, ns, body, options);
+                    await WriteResultAsync(context, 201, created, options);
+                    return;
+                }
+
+            case "update" when name is not null:
+                {
+                    var body = await ReadObjectAsync(context);
+                    await WriteResultAsync(context, 200, store.Update(type, ns, name, body, status, options), options);
+                    return;
+                }
+
+            case "patch" when name is not null:
+                await PatchAsync(context, type, ns, name, status, options);
+                return;
+            case "delete":
+                await DeleteAsync(context, type, ns, name!);
+                return;
+            case "deletecollection":
+                {
+                    var deleteOptions = await ReadDeleteOptionsAsync(context);
+                    var deleted = store.DeleteCollection(type, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]), deleteOptions);
+                    await WriteJsonAsync(context, 200, ListOf(type, deleted, store.CurrentResourceVersion, null, null));
+                    return;
+                }
+
+            default:
+                throw KubeApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
+    }
+
+    private static string FieldValidation(string value) => value switch
+    {
+        "" => "Warn",
+        "Strict" or "Warn" or "Ignore" => value,
+        _ => throw KubeApiException.BadRequest($"fieldValidation parameter unsupported: {value}"),
+    };
+
+    private async Task ListAsync(HttpContext context, ResourceType type, string? ns)
+    {
+        var query = context.Request.Query;
+        var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) ? l : 0;
+        var continueToken = query["continue"].ToString();
+        var result = store.List(type, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]), limit,
+            continueToken.Length == 0 ? null : continueToken);
+        if (WantsTable(context))
+        {
+            var table = tables.Convert(type, result.Items, result.ResourceVersion, IncludeObject(context));
+            if (result.Continue is not null)
+            {
+                table["metadata"]!["continue"] = result.Continue;
+            }
+
+            await WriteJsonAsync(context, 200, table);
+            return;
+        }
+
+        await WriteJsonAsync(context, 200, ListOf(type, result.Items, result.ResourceVersion, result.Continue, result.RemainingItemCount));
+    }
+
+    private static JsonObject ListOf(ResourceType type, IReadOnlyList<JsonObject> items, string rv, string? continueToken, long? remaining)
+    {
+        var metadata = new JsonObject { ["resourceVersion"] = rv };
+        if (continueToken is not null)
+        {
+            metadata["continue"] = continueToken;
+        }
+
+        if (remaining is not null)
+        {
+            metadata["remainingItemCount"] = remaining;
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = type.Kind + "List",
+            ["apiVersion"] = type.ApiVersion,
+            ["metadata"] = metadata,
+            ["items"] = new JsonArray(items.Select(i => (JsonNode)i).ToArray()),
+        };
+    }
+
+    private async Task WriteObjectsAsync(HttpContext context, ResourceType type, IReadOnlyList<JsonObject> objects, bool single)
+    {
+        if (WantsTable(context))
+        {
+            await WriteJsonAsync(context, 200, tables.Convert(type, objects, store.CurrentResourceVersion, IncludeObject(context)));
+            return;
+        }
+
+        await WriteJsonAsync(context, 200, single ? objects[0] : ListOf(type, objects, store.CurrentResourceVersion, null, null));
+    }
+
+    private static bool WantsTable(HttpContext context) =>
+        context.Request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
+
+    private static bool IncludeObject(HttpContext context) => context.Request.Query["includeObject"].ToString() == "Object";
+
+    private async Task PatchAsync(HttpContext context, ResourceType type, string? ns, string name, bool status, WriteOptions options)
+    {
+        var contentType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
+        var text = await ReadBodyAsync(context);
+        Func<JsonObject?, JsonObject> patch;
+        var apply = false;
+        switch (contentType)
+        {
+            case "application/merge-patch+json":
+                {
+                    var body = JsonNode.Parse(text);
+                    patch = current => AsObject(JsonMergePatch.Apply(current, body));
+                    break;
+                }
+
+            case "application/json-patch+json":
+                {
+                    var body = JsonNode.Parse(text);
+                    patch = current => AsObject(JsonPatch.Apply(current ?? [], body));
+                    break;
+                }
+
+            case "application/strategic-merge-patch+json" when !type.IsCustom:
+                {
+                    var body = JsonNode.Parse(text);
+                    patch = current => AsObject(StrategicMergePatch.Apply(current, body));
+                    break;
+                }
+
+            case "application/apply-patch+yaml" or "application/apply-patch+json" or "application/apply-patch+cbor":
+                {
+                    if (context.Request.Query["fieldManager"].ToString().Length == 0)
+                    {
+                        throw KubeApiException.BadRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+                    }
+
+                    var body = ParseObject(text);
+                    apply = true;
+                    patch = current => current is null ? body.DeepClone().AsObject() : AsObject(JsonMergePatch.Apply(current, WithoutNulls(body)));
+                    break;
+                }
+
+            default:
+                throw KubeApiException.UnsupportedMediaType(
+                    $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml{(type.IsCustom ? string.Empty : ", application/strategic-merge-patch+json")}");
+        }
+
+        var (result, created) = store.Patch(type, ns, name, patch, status, apply, options);
+        await WriteResultAsync(context, created ? 201 : 200, result, options);
+    }
+
+    private static JsonNode? WithoutNulls(JsonNode? node)
+    {
+        if (node is JsonObject obj)
+        {
+            var copy = new JsonObject();
+            foreach (var (key, value) in obj.Where(p => p.Value is not null))
+            {
+                copy[key] = WithoutNulls(value);
+            }
+
+            return copy;
+        }
+
+        return node?.DeepClone();
+    }
+
+    private static JsonObject AsObject(JsonNode? node) =>
+        node as JsonObject ?? throw KubeApiException.BadRequest("the patch produced something other than an object");
+
+    private async Task DeleteAsync(HttpContext context, ResourceType type, string? ns, string name)
+    {
+        var options = await ReadDeleteOptionsAsync(context);
+        var (obj, removed) = store.Delete(type, ns, name, options);
+        if (removed && !type.IsCustom && type.Key is not ("/pods" or "/namespaces"))
+        {
+            await WriteJsonAsync(context, 200, KubeStatus.Success(type, name, obj["metadata"]?["uid"]?.GetValue<string>() ?? string.Empty));
+            return;
+        }
+
+        await WriteJsonAsync(context, 200, obj);
+    }
+
+    private static async Task<DeleteOptions> ReadDeleteOptionsAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var text = await ReadBodyAsync(context);
+        var body = text.Trim().Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
+        var policy = body?["propagationPolicy"]?.GetValue<string>() ?? NullIfEmpty(query["propagationPolicy"].ToString());
+        if (policy is null && body?["orphanDependents"]?.GetValueKind() == JsonValueKind.True)
+        {
+            policy = "Orphan";
+        }
+
+        if (policy is not (null or "Background" or "Foreground" or "Orphan"))
+        {
+            throw KubeApiException.BadRequest($"DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{policy}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"");
+        }
+
+        var dryRun = query["dryRun"].ToString() == "All" || body?["dryRun"] is JsonArray { Count: > 0 };
+        return new DeleteOptions(
+            policy,
+            body?["preconditions"]?["uid"]?.GetValue<string>(),
+            body?["preconditions"]?["resourceVersion"]?.GetValue<string>(),
+            dryRun);
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private async Task WatchAsync(HttpContext context, ResourceType type, string? ns, string? name)
+    {
+        var query = context.Request.Query;
+        var fieldText = query["fieldSelector"].ToString();
+        if (name is not null)
+        {
+            fieldText = fieldText.Length == 0 ? $"metadata.name={name}" : $"{fieldText},metadata.name={name}";
+        }
+
+        var labels = LabelSelector.Parse(query["labelSelector"]);
+        var fields = FieldSelector.Parse(fieldText);
+        var sendInitial = query["sendInitialEvents"].ToString() == "true";
+        var bookmarks = query["allowWatchBookmarks"].ToString() == "true";
+        var table = WantsTable(context);
+        var timeout = int.TryParse(query["timeoutSeconds"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromMinutes(30 + Random.Shared.Next(30));
+
+        var subscription = store.Watch(type, ns, labels, fields, query["resourceVersion"].ToString(), sendInitial, out var goneMessage);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.StartAsync(context.RequestAborted);
+        if (subscription is null)
+        {
+            await WriteEventAsync(context, type, "ERROR", KubeStatus.Failure(410, "Expired", goneMessage), table: false);
+            return;
+        }
+
+        using var watchEnd = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, faults.WatchToken, _stopping.Token);
+        watchEnd.CancelAfter(timeout);
+        var initialLeft = subscription.InitialEvents;
+        try
+        {
+            if (sendInitial && initialLeft == 0)
+            {
+                await WriteBookmarkAsync(context, type, subscription.ProgressRv, initialEnd: true);
+            }
+
+            while (!watchEnd.IsCancellationRequested)
+            {
+                while (subscription.Reader.TryRead(out var change))
+                {
+                    await WriteEventAsync(context, type, change.Type, change.Object, table);
+                    if (sendInitial && initialLeft > 0 && --initialLeft == 0)
+                    {
+                        await WriteBookmarkAsync(context, type, subscription.ProgressRv, initialEnd: true);
+                    }
+                }
+
+                await context.Response.Body.FlushAsync(watchEnd.Token);
+                if (!bookmarks)
+                {
+                    if (!await subscription.Reader.WaitToReadAsync(watchEnd.Token))
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(watchEnd.Token);
+                tick.CancelAfter(TimeSpan.FromSeconds(1));
+                try
+                {
+                    if (!await subscription.Reader.WaitToReadAsync(tick.Token))
+                    {
+                        break;
+                    }
+                }
+                catch (OperationCanceledException) when (!watchEnd.IsCancellationRequested)
+                {
+                    // A quiet second: tell the client how far it is up to date.
+                    var progress = subscription.ProgressRv;
+                    if (subscription.Reader.Count == 0)
+                    {
+                        await WriteBookmarkAsync(context, type, progress, initialEnd: false);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Timeout, CloseWatches, shutdown or a client that left: the stream simply ends.
+        }
+        catch (IOException)
+        {
+            // The connection broke mid-write.
+        }
+        finally
+        {
+            store.Unwatch(subscription);
+        }
+    }
+
+    private static Task WriteBookmarkAsync(HttpContext context, ResourceType type, long rv, bool initialEnd)
+    {
+        var metadata = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) };
+        if (initialEnd)
+        {
+            metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+        }
+
+        return WriteEventAsync(context, type, "BOOKMARK", new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion, ["metadata"] = metadata }, table: false);
+    }
+
+    private static async Task WriteEventAsync(HttpContext context, ResourceType type, string eventType, JsonObject obj, bool table)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", eventType);
+            writer.WritePropertyName("object");
+            if (table && eventType is "ADDED" or "MODIFIED" or "DELETED")
+            {
+                var rv = obj["metadata"]?["resourceVersion"]?.GetValue<string>() ?? string.Empty;
+                new TableConverter(TimeProvider.System).Convert(type, [obj], rv, includeFullObject: false).WriteTo(writer);
+            }
+            else
+            {
+                WriteAs(writer, obj, type);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        buffer.Write("\n"u8);
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+
+    /// <summary>Writes a stored (shared, never mutated) object with the watcher's apiVersion, without copying it.</summary>
+    private static void WriteAs(Utf8JsonWriter writer, JsonObject obj, ResourceType type)
+    {
+        if (obj["kind"]?.GetValue<string>() == "Status" || obj["kind"]?.GetValue<string>() != type.Kind)
+        {
+            obj.WriteTo(writer);
+            return;
+        }
+
+        writer.WriteStartObject();
+        foreach (var (key, value) in obj)
+        {
+            writer.WritePropertyName(key);
+            if (key == "apiVersion")
+            {
+                writer.WriteStringValue(type.ApiVersion);
+            }
+            else if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static async Task WriteResultAsync(HttpContext context, int code, JsonObject obj, WriteOptions options)
+    {
+        foreach (var warning in options.Warnings)
+        {
+            var quoted = warning.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+            context.Response.Headers.Append("Warning", $"299 - \"{quoted}\"");
+        }
+
+        await WriteJsonAsync(context, code, obj);
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext context)
+    {
+        if (context.Request.ContentType?.StartsWith(ProtobufBody.MediaType, StringComparison.Ordinal) == true)
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            return ProtobufBody.Decode(buffer.ToArray());
+        }
+
+        return ParseObject(await ReadBodyAsync(context));
+    }
+
+    private static JsonObject ParseObject(string text)
+    {
+        var trimmed = text.TrimStart();
+        var node = trimmed.StartsWith('{') ? JsonNode.Parse(text) : YamlJson.Parse(text);
+        return node as JsonObject ?? throw KubeApiException.BadRequest("the body of the request must be an object");
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(context.RequestAborted);
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, int code, JsonNode body)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+    }
+}
