@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,8 @@ internal sealed class KubeRequestHandler(
     ObjectStore store, ResourceRegistry registry, KubeFaults faults, TableConverter tables, Func<string, KubeUser?> authenticate, Func<Uri> baseUri)
 {
     private static readonly string[] NamespaceSubresources = ["status", "finalize"];
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions RelaxedWriter = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly KubeUser InsecurePortUser = new("system:unsecured", ["system:masters", "system:authenticated"]);
     private readonly CancellationTokenSource _stopping = new();
     private long _requests;
@@ -517,7 +520,7 @@ internal sealed class KubeRequestHandler(
     private static async Task WriteEventAsync(HttpContext context, ResourceType type, string eventType, JsonObject obj, bool table)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, RelaxedWriter))
         {
             writer.WriteStartObject();
             writer.WriteString("type", eventType);
@@ -612,7 +615,7 @@ internal sealed class KubeRequestHandler(
             return;
         }
 
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(Relaxed));
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = bytes.Length;

@@ -57,6 +57,8 @@ internal static class ProtobufBody
                 case ("Secret", 3) when value.Length > 0:
                     obj["type"] = Text(value);
                     break;
+                case ("Secret", 3):
+                    break;
                 case ("Secret", 4):
                     MapEntry(obj, "stringData", value, Text);
                     break;
