@@ -47,7 +47,7 @@ internal sealed class KubeRequestHandler(
         {
             // The client went away.
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or NullReferenceException)
+        catch (Exception e) when (!context.Response.HasStarted)
         {
             await WriteJsonAsync(context, 500, KubeStatus.Failure(500, "InternalError", $"Internal error occurred: {e.GetType().Name}: {e.Message}"));
         }

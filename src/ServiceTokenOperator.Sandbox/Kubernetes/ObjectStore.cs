@@ -181,12 +181,7 @@ internal sealed class ObjectStore
             }
             else
             {
-                foreach (var (_, obj) in Objects(type.Key))
-                {
-                    subscription.Offer("ADDED", null, obj);
-                }
-
-                subscription.InitialEvents = subscription.Reader.Count;
+                subscription.InitialEvents = Objects(type.Key).Count(p => subscription.Offer("ADDED", null, p.Value));
             }
 
             subscription.ProgressRv = _rv;
