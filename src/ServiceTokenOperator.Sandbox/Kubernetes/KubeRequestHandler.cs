@@ -89,6 +89,9 @@ internal sealed class KubeRequestHandler(
 
         switch (segments)
         {
+            case ["api" or "apis"] when WantsAggregatedDiscovery(context):
+                await WriteJsonAsync(context, 200, Discovery.Aggregated(registry, core: segments[0] == "api"), Discovery.AggregatedMediaType);
+                return;
             case ["api"]:
                 await WriteJsonAsync(context, 200, Discovery.CoreVersions(baseUri()));
                 return;
@@ -608,7 +611,10 @@ internal sealed class KubeRequestHandler(
         return await reader.ReadToEndAsync(context.RequestAborted);
     }
 
-    private static async Task WriteJsonAsync(HttpContext context, int code, JsonNode body)
+    private static bool WantsAggregatedDiscovery(HttpContext context) =>
+        context.Request.Headers.Accept.ToString().Contains("g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList", StringComparison.Ordinal);
+
+    private static async Task WriteJsonAsync(HttpContext context, int code, JsonNode body, string contentType = "application/json")
     {
         if (context.Response.HasStarted)
         {
@@ -617,7 +623,7 @@ internal sealed class KubeRequestHandler(
 
         var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(Relaxed));
         context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = contentType;
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
     }
