@@ -33,6 +33,7 @@ internal static class BuiltInResources
         new("networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true) { ShortNames = ["ing"], HasStatus = true },
         new("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "validatingwebhookconfiguration", "ValidatingWebhookConfiguration", false),
         new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration", "MutatingWebhookConfiguration", false),
+        new("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "selfsubjectaccessreview", "SelfSubjectAccessReview", false) { Verbs = ["create"] },
         new("scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", false) { ShortNames = ["pc"] },
     ];
 }

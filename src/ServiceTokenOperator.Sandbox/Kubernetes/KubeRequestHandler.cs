@@ -116,6 +116,9 @@ internal sealed class KubeRequestHandler(
             case ["openapi", "v3", "apis", var g, var v]:
                 await WriteJsonAsync(context, 200, OpenApiDocuments.GroupVersion(registry, g, v));
                 return;
+            case ["apis", "authorization.k8s.io", "v1", "selfsubjectaccessreviews"] when context.Request.Method == "POST":
+                await ReviewAccessAsync(context, user);
+                return;
             case ["api", var v, .. var rest] when rest.Length > 0:
                 await ServeResourceAsync(context, user, string.Empty, v, rest);
                 return;
@@ -125,6 +128,24 @@ internal sealed class KubeRequestHandler(
             default:
                 throw NotServed();
         }
+    }
+
+    /// <summary>SelfSubjectAccessReview (<c>kubectl auth can-i</c>): asks the authorizer about the caller.</summary>
+    private async Task ReviewAccessAsync(HttpContext context, KubeUser user)
+    {
+        var review = await ReadObjectAsync(context);
+        var attributes = review["spec"]?["resourceAttributes"] as JsonObject;
+        var allowed = attributes is not null && Authorizer.Allows(user, new KubeRequestAttributes(
+            attributes["verb"]?.GetValue<string>() ?? string.Empty,
+            attributes["group"]?.GetValue<string>() ?? string.Empty,
+            attributes["resource"]?.GetValue<string>() ?? string.Empty,
+            NullIfEmpty(attributes["subresource"]?.GetValue<string>() ?? string.Empty),
+            NullIfEmpty(attributes["namespace"]?.GetValue<string>() ?? string.Empty),
+            NullIfEmpty(attributes["name"]?.GetValue<string>() ?? string.Empty)));
+        review["apiVersion"] = "authorization.k8s.io/v1";
+        review["kind"] = "SelfSubjectAccessReview";
+        review["status"] = new JsonObject { ["allowed"] = allowed || (attributes is null && review["spec"]?["nonResourceAttributes"] is not null) };
+        await WriteJsonAsync(context, 201, review);
     }
 
     private static KubeApiException NotServed() =>

@@ -38,6 +38,15 @@ internal sealed class ObjectStore
         get { lock (_gate) return _rv.ToString(System.Globalization.CultureInfo.InvariantCulture); }
     }
 
+    /// <summary>The stored objects of a resource, shared and never to be mutated (for the authorizer's reads).</summary>
+    public IReadOnlyList<JsonObject> Snapshot(string key)
+    {
+        lock (_gate)
+        {
+            return Objects(key).Values.ToList();
+        }
+    }
+
     public JsonObject Get(ResourceType type, string? ns, string name)
     {
         lock (_gate)
