@@ -22,7 +22,7 @@ internal static class BuiltInResources
         new("batch", "v1", "jobs", "job", "Job", true) { Categories = ["all"], HasStatus = true },
         new("batch", "v1", "cronjobs", "cronjob", "CronJob", true) { ShortNames = ["cj"], Categories = ["all"], HasStatus = true },
         new("coordination.k8s.io", "v1", "leases", "lease", "Lease", true),
-        new("events.k8s.io", "v1", "events", "event", "Event", true) { ShortNames = ["ev"] },
+        new(EventConversion.Group, "v1", "events", "event", "Event", true) { ShortNames = ["ev"], StorageKey = "/events" },
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false) { ShortNames = ["crd", "crds"], Categories = ["api-extensions"], HasStatus = true },
         new("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true),
         new("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true),

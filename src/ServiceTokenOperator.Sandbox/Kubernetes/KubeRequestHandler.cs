@@ -575,6 +575,12 @@ internal sealed class KubeRequestHandler(
             return;
         }
 
+        if (type.Group == EventConversion.Group)
+        {
+            ObjectStore.Present(obj, type).WriteTo(writer);
+            return;
+        }
+
         writer.WriteStartObject();
         foreach (var (key, value) in obj)
         {

@@ -240,7 +240,7 @@ internal sealed class ObjectStore
 
     private JsonObject CreateLocked(ResourceType type, string? ns, JsonObject body, WriteOptions options)
     {
-        var obj = body.DeepClone().AsObject();
+        var obj = Stored(body, type);
         var metadata = obj["metadata"] as JsonObject ?? [];
         obj["metadata"] = metadata;
         obj["apiVersion"] = type.ApiVersion;
@@ -305,7 +305,7 @@ internal sealed class ObjectStore
 
         if (options.DryRun)
         {
-            return obj;
+            return Present(obj, type);
         }
 
         var stored = Commit(type.Key, ns, name, "ADDED", null, obj);
@@ -348,7 +348,7 @@ internal sealed class ObjectStore
         }
         else
         {
-            obj = body.DeepClone().AsObject();
+            obj = Stored(body, type);
             if (type.HasStatus)
             {
                 obj.Remove("status");
@@ -420,7 +420,7 @@ internal sealed class ObjectStore
 
         if (options.DryRun)
         {
-            return obj;
+            return Present(obj, type);
         }
 
         if (objMeta["deletionTimestamp"] is not null && Finalizers(obj).Count == 0)
@@ -677,6 +677,10 @@ internal sealed class ObjectStore
         return !JsonNode.DeepEquals(a, b);
     }
 
+    /// <summary>A writer's body in the stored shape.</summary>
+    private static JsonObject Stored(JsonObject body, ResourceType type) =>
+        type.Group == EventConversion.Group ? EventConversion.ToCore(body) : body.DeepClone().AsObject();
+
     private static JsonObject StripApiVersion(JsonObject stored, ResourceType type)
     {
         if (stored["apiVersion"]?.GetValue<string>() == type.ApiVersion)
@@ -692,7 +696,7 @@ internal sealed class ObjectStore
     /// <summary>A caller's own copy, in the apiVersion it asked for (every version of a CRD shares storage).</summary>
     internal static JsonObject Present(JsonObject stored, ResourceType type)
     {
-        var copy = stored.DeepClone().AsObject();
+        var copy = type.Group == EventConversion.Group ? EventConversion.ToEventsV1(stored) : stored.DeepClone().AsObject();
         copy["apiVersion"] = type.ApiVersion;
         return copy;
     }

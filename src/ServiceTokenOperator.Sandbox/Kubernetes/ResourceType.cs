@@ -29,8 +29,11 @@ internal sealed record ResourceType(string Group, string Version, string Plural,
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
+    /// <summary>Stored under another resource's key (events.k8s.io events live with core events).</summary>
+    public string? StorageKey { get; init; }
+
     /// <summary>Storage key shared by every version of the resource.</summary>
-    public string Key => $"{Group}/{Plural}";
+    public string Key => StorageKey ?? $"{Group}/{Plural}";
 
     /// <summary>As in error messages: <c>secrets</c> or <c>widgets.example.dev</c>.</summary>
     public string GroupResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";

@@ -220,6 +220,35 @@ public sealed class KubeApiServerCoreTests
     }
 
     [Fact]
+    public async Task Events_WrittenThroughEventsV1_ReadThroughCoreV1()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+
+        await world.Client.EventsV1.CreateNamespacedEventAsync(
+            new Eventsv1Event
+            {
+                Metadata = new V1ObjectMeta { Name = "e1" },
+                Regarding = new V1ObjectReference { Kind = "ConfigMap", Name = "c", NamespaceProperty = "default" },
+                Note = "Token issued",
+                Reason = "Issued",
+                Type = "Normal",
+                Action = "Issue",
+                ReportingController = "servicetoken.dev/operator",
+                ReportingInstance = "operator-0",
+                EventTime = new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc),
+            },
+            "default");
+        var core = Assert.Single((await world.Client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "involvedObject.name=c")).Items);
+        var v1 = await world.Client.EventsV1.ReadNamespacedEventAsync("e1", "default");
+
+        Assert.Equal("Token issued", core.Message);
+        Assert.Equal("c", core.InvolvedObject.Name);
+        Assert.Equal("servicetoken.dev/operator", core.ReportingComponent);
+        Assert.Equal("Token issued", v1.Note);
+        Assert.Equal("ConfigMap", v1.Regarding.Kind);
+    }
+
+    [Fact]
     public async Task Faults_FailNext_AnswersStatusWithRetryAfter_ThenRecovers()
     {
         await using var world = await KubeTestWorld.StartAsync();
