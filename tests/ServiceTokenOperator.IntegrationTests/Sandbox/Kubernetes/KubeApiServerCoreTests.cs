@@ -195,6 +195,19 @@ public sealed class KubeApiServerCoreTests
     }
 
     [Fact]
+    public async Task ConcurrentWrites_AllLand_WithDistinctIncreasingResourceVersions()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => CreateLabeled(world, $"c{i}", [])));
+        var list = await world.Client.CoreV1.ListNamespacedConfigMapAsync("default");
+
+        Assert.Equal(200, list.Items.Count);
+        Assert.Equal(200, created.Select(c => c.Metadata.ResourceVersion).Distinct().Count());
+        Assert.True(long.Parse(list.Metadata.ResourceVersion) >= created.Max(c => long.Parse(c.Metadata.ResourceVersion)));
+    }
+
+    [Fact]
     public async Task DryRun_WritesNothing()
     {
         await using var world = await KubeTestWorld.StartAsync();
