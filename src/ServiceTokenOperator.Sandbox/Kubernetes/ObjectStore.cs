@@ -21,6 +21,7 @@ internal sealed class ObjectStore
     private readonly int _cacheSize;
     private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = [];
     private readonly Dictionary<string, (string Key, string ObjectKey)> _byUid = [];
+    private readonly Dictionary<string, HashSet<(string Key, string ObjectKey)>> _dependents = [];
     private readonly Queue<Change> _history = new();
     private readonly List<WatchSubscription> _watchers = [];
     private long _rv;
@@ -553,6 +554,7 @@ internal sealed class ObjectStore
         _rv++;
         last["metadata"]!["resourceVersion"] = Rv();
         Objects(key).Remove(ObjectKey(ns, name));
+        IndexOwners(key, ObjectKey(ns, name), old, null);
         _byUid.Remove(uid);
         Record(new Change(_rv, key, "DELETED", old, last));
 
@@ -623,16 +625,42 @@ internal sealed class ObjectStore
     }
 
     private List<(string Key, JsonObject Object)> Dependents(string ownerUid) =>
-        _objects.SelectMany(k => k.Value.Values
-                .Where(o => o["metadata"]?["ownerReferences"] is JsonArray refs && refs.Any(r => r?["uid"]?.GetValue<string>() == ownerUid))
-                .Select(o => (k.Key, o)))
-            .ToList();
+        _dependents.TryGetValue(ownerUid, out var dependents)
+            ? dependents.Select(d => (d.Key, Objects(d.Key)[d.ObjectKey])).ToList()
+            : [];
+
+    /// <summary>Keeps the owner-uid → dependents index (garbage collection would otherwise scan every object).</summary>
+    private void IndexOwners(string key, string objectKey, JsonObject? before, JsonObject? after)
+    {
+        foreach (var uid in OwnerUids(before))
+        {
+            if (_dependents.TryGetValue(uid, out var set) && set.Remove((key, objectKey)) && set.Count == 0)
+            {
+                _dependents.Remove(uid);
+            }
+        }
+
+        foreach (var uid in OwnerUids(after))
+        {
+            if (!_dependents.TryGetValue(uid, out var set))
+            {
+                set = [];
+                _dependents[uid] = set;
+            }
+
+            set.Add((key, objectKey));
+        }
+    }
+
+    private static IEnumerable<string> OwnerUids(JsonObject? obj) =>
+        (obj?["metadata"]?["ownerReferences"] as JsonArray ?? []).Select(r => r?["uid"]?.GetValue<string>()).OfType<string>();
 
     private JsonObject Commit(string key, string? ns, string name, string eventType, JsonObject? before, JsonObject obj)
     {
         _rv++;
         obj["metadata"]!["resourceVersion"] = Rv();
         var stored = obj.DeepClone().AsObject();
+        IndexOwners(key, ObjectKey(ns, name), Find(key, ns, name), stored);
         Objects(key)[ObjectKey(ns, name)] = stored;
         _byUid[Str(stored, "uid")!] = (key, ObjectKey(ns, name));
         Record(new Change(_rv, key, eventType, before, stored));
