@@ -84,6 +84,22 @@ public sealed class KubeApiServerCoreTests
         Assert.Equal("Status", notFound["kind"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("/api/v1/namespaces", """{"metadata":{"name":"has.dot"}}""", "metadata.name")]
+    [InlineData("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"Upper"}}""", "metadata.name")]
+    [InlineData("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"c","labels":{"a":"not valid!"}}}""", "metadata.labels")]
+    [InlineData("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"c","labels":{"bad key":"v"}}}""", "metadata.labels")]
+    [InlineData("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"c","ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"o"}]}}""", "metadata.ownerReferences.uid")]
+    public async Task Create_InvalidMetadata_Returns422WithField(string path, string body, string field)
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+
+        var (code, status, _) = await world.SendAsync(HttpMethod.Post, path, body);
+
+        Assert.Equal(422, code);
+        Assert.Equal(field, status["details"]!["causes"]![0]!["field"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Update_ImmutableSecretData_Returns422()
     {
