@@ -148,6 +148,42 @@ internal sealed class KubeRequestHandler(
         await WriteJsonAsync(context, 201, review);
     }
 
+    /// <summary>The scale subresource: an autoscaling/v1 Scale view of the object's replicas.</summary>
+    private async Task ScaleAsync(HttpContext context, ResourceType type, string? ns, string name, string verb, WriteOptions options)
+    {
+        JsonObject result;
+        if (verb == "get")
+        {
+            result = Scale.From(type, store.Get(type, ns, name));
+        }
+        else if (verb is "update" or "patch")
+        {
+            var text = await ReadBodyAsync(context);
+            var contentType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
+            var current = Scale.From(type, store.Get(type, ns, name));
+            var desired = verb == "update" ? ParseObject(text) : contentType switch
+            {
+                "application/json-patch+json" => AsObject(JsonPatch.Apply(current, JsonNode.Parse(text))),
+                "application/strategic-merge-patch+json" or "application/merge-patch+json" or "application/apply-patch+yaml" => AsObject(JsonMergePatch.Apply(current, ParseObject(text))),
+                _ => throw KubeApiException.UnsupportedMediaType("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json"),
+            };
+            var replicas = desired["spec"]?["replicas"] ?? throw KubeApiException.BadRequest("Scale.spec.replicas is required");
+            if (desired["metadata"]?["resourceVersion"]?.GetValue<string>() is { Length: > 0 } rv && rv != current["metadata"]?["resourceVersion"]?.GetValue<string>())
+            {
+                throw KubeApiException.StaleResourceVersion(type, name);
+            }
+
+            var (updated, _) = store.Patch(type, ns, name, obj => Scale.WithReplicas(obj!, type.SpecReplicasPath, replicas), status: false, createIfMissing: false, options);
+            result = Scale.From(type, updated);
+        }
+        else
+        {
+            throw KubeApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
+
+        await WriteJsonAsync(context, 200, result);
+    }
+
     private static KubeApiException NotServed() =>
         new(404, "NotFound", "the server could not find the requested resource");
 
@@ -177,7 +213,7 @@ internal sealed class KubeRequestHandler(
         var name = rest.Length > 1 ? rest[1] : null;
         var subresource = rest.Length > 2 ? rest[2] : null;
         if ((ns is not null && !type.Namespaced) || (subresource is not null && !(subresource == "status" && type.HasStatus)
-            && !(subresource == "finalize" && type.Key == "/namespaces")))
+            && !(subresource == "scale" && type.HasScale) && !(subresource == "finalize" && type.Key == "/namespaces")))
         {
             throw NotServed();
         }
@@ -201,7 +237,8 @@ internal sealed class KubeRequestHandler(
                 context.Response.Headers.RetryAfter = "1";
             }
 
-            await WriteJsonAsync(context, code, KubeStatus.Failure(code, KubeStatus.ReasonFor(code), $"injected fault: {verb} {type.GroupResource} answered {code}"));
+            var details = code == 429 ? new JsonObject { ["retryAfterSeconds"] = 1 } : null;
+            await WriteJsonAsync(context, code, KubeStatus.Failure(code, KubeStatus.ReasonFor(code), $"injected fault: {verb} {type.GroupResource} answered {code}", details));
             return;
         }
 
@@ -215,6 +252,12 @@ internal sealed class KubeRequestHandler(
 
         var options = new WriteOptions(query["dryRun"].ToString() == "All", FieldValidation(query["fieldValidation"].ToString()));
         var status = subresource == "status";
+        if (subresource == "scale")
+        {
+            await ScaleAsync(context, type, ns, name!, verb, options);
+            return;
+        }
+
         switch (verb)
         {
             case "get":

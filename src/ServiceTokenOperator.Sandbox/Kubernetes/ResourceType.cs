@@ -18,6 +18,13 @@ internal sealed record ResourceType(string Group, string Version, string Plural,
 
     public bool HasScale { get; init; }
 
+    /// <summary>Where the scale subresource reads and writes replicas (a CRD's subresources.scale paths).</summary>
+    public string SpecReplicasPath { get; init; } = ".spec.replicas";
+
+    public string StatusReplicasPath { get; init; } = ".status.replicas";
+
+    public string? LabelSelectorPath { get; init; }
+
     /// <summary>Served from a CustomResourceDefinition (schema validation, no strategic merge patch).</summary>
     public bool IsCustom { get; init; }
 

@@ -138,4 +138,46 @@ public sealed class KubectlCompatibilityTests
         Assert.Equal("namespace \"team-a\" deleted\n", deleted);
         Assert.Equal(string.Empty, gone);
     }
+
+    [Fact]
+    public async Task Deployment_ReapplyScaleAndRolloutRestart_Work()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        using var kubectl = new Kubectl(world.Server);
+        const string deployment = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replicas: 1
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                  - name: app
+                    image: nginx:1
+                  - name: side
+                    image: busybox:1
+            """;
+        var file = kubectl.WriteFile("web.yaml", deployment);
+        await kubectl.OkAsync("apply", "-f", file);
+
+        kubectl.WriteFile("web.yaml", deployment.Replace("nginx:1", "nginx:2", StringComparison.Ordinal));
+        var configured = await kubectl.OkAsync("apply", "-f", file);
+        var scaled = await kubectl.OkAsync("scale", "deployment", "web", "--replicas=3");
+        var restarted = await kubectl.OkAsync("rollout", "restart", "deployment/web");
+        var state = await kubectl.OkAsync("get", "deployment", "web", "-o",
+            "jsonpath={.spec.template.spec.containers[*].image} {.spec.replicas} {.metadata.generation}");
+        var restartedAt = await kubectl.OkAsync("get", "deployment", "web", "-o", "jsonpath={.spec.template.metadata.annotations}");
+
+        Assert.Equal("deployment.apps/web configured\n", configured);
+        Assert.Equal("deployment.apps/web scaled\n", scaled);
+        Assert.Equal("deployment.apps/web restarted\n", restarted);
+        Assert.Equal("nginx:2 busybox:1 3 4", state);
+        Assert.Contains("kubectl.kubernetes.io/restartedAt", restartedAt, StringComparison.Ordinal);
+    }
 }
