@@ -573,7 +573,7 @@ internal sealed class KubeRequestHandler(
         }
     }
 
-    private static Task WriteBookmarkAsync(HttpContext context, ResourceType type, long rv, bool initialEnd)
+    private Task WriteBookmarkAsync(HttpContext context, ResourceType type, long rv, bool initialEnd)
     {
         var metadata = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) };
         if (initialEnd)
@@ -584,7 +584,7 @@ internal sealed class KubeRequestHandler(
         return WriteEventAsync(context, type, "BOOKMARK", new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion, ["metadata"] = metadata }, table: false);
     }
 
-    private static async Task WriteEventAsync(HttpContext context, ResourceType type, string eventType, JsonObject obj, bool table)
+    private async Task WriteEventAsync(HttpContext context, ResourceType type, string eventType, JsonObject obj, bool table)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, RelaxedWriter))
@@ -595,7 +595,7 @@ internal sealed class KubeRequestHandler(
             if (table && eventType is "ADDED" or "MODIFIED" or "DELETED")
             {
                 var rv = obj["metadata"]?["resourceVersion"]?.GetValue<string>() ?? string.Empty;
-                new TableConverter(TimeProvider.System).Convert(type, [obj], rv, includeFullObject: false).WriteTo(writer);
+                tables.Convert(type, [ObjectStore.Present(obj, type)], rv, includeFullObject: false).WriteTo(writer);
             }
             else
             {

@@ -567,6 +567,13 @@ internal sealed class ObjectStore
             }
 
             _registry.Unregister(name);
+
+            // The resource is gone: its watches end, as the apiserver closes them.
+            foreach (var watcher in _watchers.Where(w => w.Type.Key == resourceKey).ToList())
+            {
+                _watchers.Remove(watcher);
+                watcher.Complete();
+            }
         }
 
         foreach (var (depKey, dependent) in Dependents(uid))

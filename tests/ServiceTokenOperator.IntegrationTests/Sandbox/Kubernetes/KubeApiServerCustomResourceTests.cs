@@ -34,10 +34,18 @@ public sealed class KubeApiServerCustomResourceTests
         await world.CreateWidgetCrdAsync();
         await world.CreateWidgetAsync(KubeTestWorld.Widget("w1", 3));
 
+        await using var watch = await WatchStream.OpenAsync(world, "/apis/example.dev/v1/namespaces/default/widgets?watch=true");
+        var added = await watch.NextAsync();
+
         await world.Client.ApiextensionsV1.DeleteCustomResourceDefinitionAsync("widgets.example.dev");
         var (code, _, _) = await world.SendAsync(HttpMethod.Get, "/apis/example.dev/v1/namespaces/default/widgets");
+        var deleted = await watch.NextAsync();
+        var end = await watch.NextAsync();
 
         Assert.Equal(404, code);
+        Assert.Equal("ADDED", added!["type"]!.GetValue<string>());
+        Assert.Equal("DELETED", deleted!["type"]!.GetValue<string>());
+        Assert.Null(end);
     }
 
     [Fact]
