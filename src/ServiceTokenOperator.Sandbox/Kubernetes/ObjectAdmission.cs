@@ -43,7 +43,7 @@ internal static partial class ObjectAdmission
                 AdmitNamespace(obj, name);
                 break;
             case "apiextensions.k8s.io/customresourcedefinitions":
-                AdmitCrd(obj, name, causes, time);
+                AdmitCrd(obj, old, name, causes, time);
                 break;
         }
 
@@ -217,7 +217,7 @@ internal static partial class ObjectAdmission
         }
     }
 
-    private static void AdmitCrd(JsonObject obj, string name, List<ValidationCause> causes, TimeProvider time)
+    private static void AdmitCrd(JsonObject obj, JsonObject? old, string name, List<ValidationCause> causes, TimeProvider time)
     {
         var spec = obj["spec"] as JsonObject;
         var group = spec?["group"]?.GetValue<string>();
@@ -266,6 +266,20 @@ internal static partial class ObjectAdmission
 
         names["singular"] ??= kind.ToLowerInvariant();
         names["listKind"] ??= kind + "List";
+        var storage = versions!.Where(v => v?["storage"]?.GetValue<bool>() == true).Select(v => v!["name"]!.GetValue<string>());
+        if (old?["status"]?["conditions"] is JsonArray conditions)
+        {
+            // An update keeps the conditions (and their transition times): the names stay accepted.
+            var stored = (old["status"]?["storedVersions"] as JsonArray ?? []).Select(v => v!.GetValue<string>()).Union(storage);
+            obj["status"] = new JsonObject
+            {
+                ["conditions"] = conditions.DeepClone(),
+                ["acceptedNames"] = names.DeepClone(),
+                ["storedVersions"] = new JsonArray(stored.Select(v => (JsonNode)v).ToArray()),
+            };
+            return;
+        }
+
         var now = Timestamp(time);
         obj["status"] = new JsonObject
         {
@@ -273,7 +287,7 @@ internal static partial class ObjectAdmission
                 new JsonObject { ["type"] = "NamesAccepted", ["status"] = "True", ["lastTransitionTime"] = now, ["reason"] = "NoConflicts", ["message"] = "no conflicts found" },
                 new JsonObject { ["type"] = "Established", ["status"] = "True", ["lastTransitionTime"] = now, ["reason"] = "InitialNamesAccepted", ["message"] = "the initial names have been accepted" }),
             ["acceptedNames"] = names.DeepClone(),
-            ["storedVersions"] = new JsonArray(versions!.Where(v => v?["storage"]?.GetValue<bool>() == true).Select(v => (JsonNode)v!["name"]!.GetValue<string>()).ToArray()),
+            ["storedVersions"] = new JsonArray(storage.Select(v => (JsonNode)v).ToArray()),
         };
     }
 

@@ -388,11 +388,7 @@ internal sealed class ObjectStore
             }
         }
 
-        if (type.Key == CrdKey && status)
-        {
-            // The CRD's own status is server-owned; keep what admission computed.
-        }
-        else if (!status)
+        if (!status)
         {
             ObjectAdmission.Admit(type, obj, old, options, _time);
         }
@@ -440,7 +436,6 @@ internal sealed class ObjectStore
 
     private (JsonObject Object, bool Removed) DeleteLocked(string key, JsonObject old, string policy)
     {
-        var type = _registry.ByKey(key)!;
         var name = Str(old, "name")!;
         var ns = Namespace(old);
         var uid = Str(old, "uid")!;
@@ -499,7 +494,6 @@ internal sealed class ObjectStore
             ReleaseForeground(key, current);
         }
 
-        _ = type;
         return (Find(key, ns, name) ?? current, false);
     }
 

@@ -28,6 +28,23 @@ public sealed class KubeApiServerCustomResourceTests
     }
 
     [Fact]
+    public async Task ReplaceCrd_Unchanged_IsNoOpAndKeepsConditions()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        await world.CreateWidgetCrdAsync();
+        var crd = await world.Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync("widgets.example.dev");
+
+        var same = await world.Client.ApiextensionsV1.ReplaceCustomResourceDefinitionAsync(crd, crd.Metadata.Name);
+        crd.Spec.Names.ShortNames = ["wd", "wdg"];
+        var changed = await world.Client.ApiextensionsV1.ReplaceCustomResourceDefinitionAsync(crd, crd.Metadata.Name);
+
+        Assert.Equal(crd.Metadata.ResourceVersion, same.Metadata.ResourceVersion);
+        Assert.NotEqual(crd.Metadata.ResourceVersion, changed.Metadata.ResourceVersion);
+        Assert.Equal(crd.Status.Conditions.Select(c => c.LastTransitionTime), changed.Status.Conditions.Select(c => c.LastTransitionTime));
+        Assert.Equal(["wd", "wdg"], changed.Status.AcceptedNames.ShortNames);
+    }
+
+    [Fact]
     public async Task DeleteCrd_RemovesResource()
     {
         await using var world = await KubeTestWorld.StartAsync();
