@@ -228,7 +228,7 @@ internal sealed class KubeRequestHandler(
             _ => throw KubeApiException.MethodNotAllowed($"the server does not allow this method on the requested resource"),
         };
 
-        if (faults.TakeFailure(verb, type.Plural) is { } code)
+        if (faults.TakeFailure(verb, type.Plural, subresource) is { } code)
         {
             if (code == 429)
             {

@@ -294,6 +294,34 @@ public sealed class KubeApiServerCoreTests
     }
 
     [Fact]
+    public async Task Faults_FailNextOnStatusSubresource_LeavesMainResourceAlone()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        await world.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "n" } });
+        world.Server.Faults.FailNext(1, "patch", "namespaces/status", 503);
+        const string patch = """{"metadata":{"labels":{"a":"b"}}}""";
+
+        var (main, _, _) = await world.SendAsync(HttpMethod.Patch, "/api/v1/namespaces/n", patch, "application/merge-patch+json");
+        var (status, body, _) = await world.SendAsync(HttpMethod.Patch, "/api/v1/namespaces/n/status", patch, "application/merge-patch+json");
+
+        Assert.Equal(200, main);
+        Assert.Equal(503, status);
+        Assert.Equal("ServiceUnavailable", body["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Faults_Latency_DelaysRequests()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        world.Server.Faults.Latency = TimeSpan.FromMilliseconds(300);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await world.Client.CoreV1.ListNamespaceAsync();
+
+        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(300), $"answered after {started.Elapsed}");
+    }
+
+    [Fact]
     public async Task UnknownToken_Returns401()
     {
         await using var world = await KubeTestWorld.StartAsync();
