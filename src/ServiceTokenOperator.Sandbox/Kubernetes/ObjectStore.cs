@@ -490,8 +490,11 @@ internal sealed class ObjectStore
                 DeleteLocked(depKey, dependent, "Foreground");
             }
 
-            current = Find(key, ns, name) ?? current;
-            ReleaseForeground(key, current);
+            // The last dependent's removal may already have released and removed the owner.
+            if (Find(key, ns, name) is { } stillThere)
+            {
+                ReleaseForeground(key, stillThere);
+            }
         }
 
         return (Find(key, ns, name) ?? current, false);

@@ -240,6 +240,31 @@ public sealed class KubeApiServerCustomResourceTests
     }
 
     [Fact]
+    public async Task ForegroundDelete_WithoutBlockingFinalizers_RemovesOwnerOnceAfterDependents()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        await world.CreateWidgetCrdAsync();
+        var owner = await world.CreateWidgetAsync(KubeTestWorld.Widget("fg", 1));
+        await CreateOwned(world, "dep", owner);
+        var rv = (await world.Client.CoreV1.ListNamespacedSecretAsync("default")).Metadata.ResourceVersion;
+        await using var watch = await WatchStream.OpenAsync(world, $"/apis/example.dev/v1/namespaces/default/widgets?watch=true&allowWatchBookmarks=true&resourceVersion={rv}");
+
+        await world.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("example.dev", "v1", "default", "widgets", "fg", propagationPolicy: "Foreground");
+        var marked = await watch.NextAsync();
+        var deleted = await watch.NextAsync();
+        var quiet = await watch.NextAsync();
+        await world.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "later" } }, "default");
+        var (code, list, _) = await world.SendAsync(HttpMethod.Get, "/apis/example.dev/v1/namespaces/default/widgets");
+
+        Assert.Equal("MODIFIED", marked!["type"]!.GetValue<string>());
+        Assert.Equal("DELETED", deleted!["type"]!.GetValue<string>());
+        Assert.Equal("BOOKMARK", quiet!["type"]!.GetValue<string>());
+        Assert.Equal(200, code);
+        Assert.Empty(list["items"]!.AsArray());
+        Assert.Empty((await world.Client.CoreV1.ListNamespacedSecretAsync("default")).Items);
+    }
+
+    [Fact]
     public async Task DependentOfMissingOwner_IsCollected()
     {
         await using var world = await KubeTestWorld.StartAsync();
