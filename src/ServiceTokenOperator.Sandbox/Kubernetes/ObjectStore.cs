@@ -160,7 +160,14 @@ internal sealed class ObjectStore
             var results = new List<JsonObject>();
             foreach (var victim in victims)
             {
-                results.Add(options.DryRun ? Present(victim, type) : Present(DeleteLocked(type.Key, victim, options.PropagationPolicy ?? "Background").Object, type));
+                if (options.DryRun)
+                {
+                    results.Add(Present(victim, type));
+                }
+                else if (Live(type.Key, victim) is { } live)
+                {
+                    results.Add(Present(DeleteLocked(type.Key, live, options.PropagationPolicy ?? "Background").Object, type));
+                }
             }
 
             return results;
@@ -487,7 +494,10 @@ internal sealed class ObjectStore
         {
             foreach (var (depKey, dependent) in Dependents(uid))
             {
-                DeleteLocked(depKey, dependent, "Foreground");
+                if (Live(depKey, dependent) is { } live)
+                {
+                    DeleteLocked(depKey, live, "Foreground");
+                }
             }
 
             // The last dependent's removal may already have released and removed the owner.
@@ -575,16 +585,22 @@ internal sealed class ObjectStore
 
         foreach (var (depKey, dependent) in Dependents(uid))
         {
-            var otherOwners = dependent["metadata"]!["ownerReferences"]!.AsArray()
+            // Earlier iterations may have collected or changed this dependent already.
+            if (Live(depKey, dependent) is not { } live)
+            {
+                continue;
+            }
+
+            var otherOwners = live["metadata"]!["ownerReferences"]!.AsArray()
                 .Any(r => r?["uid"]?.GetValue<string>() is { } u && u != uid && _byUid.ContainsKey(u));
             if (otherOwners)
             {
-                var updated = dependent.DeepClone().AsObject();
+                var updated = live.DeepClone().AsObject();
                 updated["metadata"]!["ownerReferences"] = new JsonArray(updated["metadata"]!["ownerReferences"]!.AsArray()
                     .Where(r => r?["uid"]?.GetValue<string>() != uid).Select(r => r!.DeepClone()).ToArray());
-                Commit(depKey, Namespace(dependent), Str(dependent, "name")!, "MODIFIED", dependent, updated);
+                Commit(depKey, Namespace(live), Str(live, "name")!, "MODIFIED", live, updated);
             }
-            else if (Find(depKey, Namespace(dependent), Str(dependent, "name")!) is { } live)
+            else if (live["metadata"]?["deletionTimestamp"] is null || Finalizers(live).Count == 0)
             {
                 DeleteLocked(depKey, live, "Background");
             }
@@ -743,6 +759,10 @@ internal sealed class ObjectStore
 
         return objects;
     }
+
+    /// <summary>The stored version of an object seen earlier, or null when it is gone (or replaced by a namesake).</summary>
+    private JsonObject? Live(string key, JsonObject seen) =>
+        Find(key, Namespace(seen), Str(seen, "name")!) is { } live && Str(live, "uid") == Str(seen, "uid") ? live : null;
 
     private JsonObject? Find(string key, string? ns, string name) =>
         Objects(key).TryGetValue(ObjectKey(ns, name), out var obj) ? obj : null;
