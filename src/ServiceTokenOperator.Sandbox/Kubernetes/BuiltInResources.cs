@@ -22,7 +22,7 @@ internal static class BuiltInResources
         new("batch", "v1", "jobs", "job", "Job", true) { Categories = ["all"], HasStatus = true },
         new("batch", "v1", "cronjobs", "cronjob", "CronJob", true) { ShortNames = ["cj"], Categories = ["all"], HasStatus = true },
         new("coordination.k8s.io", "v1", "leases", "lease", "Lease", true),
-        new("events.k8s.io", "v1", "events", "event", "Event", true) { ShortNames = ["ev"] },
+        new(EventConversion.Group, "v1", "events", "event", "Event", true) { ShortNames = ["ev"], StorageKey = "/events" },
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false) { ShortNames = ["crd", "crds"], Categories = ["api-extensions"], HasStatus = true },
         new("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true),
         new("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true),
@@ -33,6 +33,7 @@ internal static class BuiltInResources
         new("networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true) { ShortNames = ["ing"], HasStatus = true },
         new("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "validatingwebhookconfiguration", "ValidatingWebhookConfiguration", false),
         new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration", "MutatingWebhookConfiguration", false),
+        new("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "selfsubjectaccessreview", "SelfSubjectAccessReview", false) { Verbs = ["create"] },
         new("scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", false) { ShortNames = ["pc"] },
     ];
 }

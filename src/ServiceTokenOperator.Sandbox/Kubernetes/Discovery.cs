@@ -97,4 +97,86 @@ internal static class Discovery
         ["kind"] = type.Kind,
         ["verbs"] = new JsonArray("get", "patch", "update"),
     };
+
+    /// <summary>The media type of aggregated discovery (what kubectl 1.32 asks for first).</summary>
+    public const string AggregatedMediaType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+    /// <summary>Aggregated discovery (apidiscovery.k8s.io/v2): every group of <c>/api</c> (core) or <c>/apis</c> in one document.</summary>
+    public static JsonObject Aggregated(ResourceRegistry registry, bool core)
+    {
+        var items = new JsonArray();
+        var groups = core
+            ? [(string.Empty, (IReadOnlyList<string>)registry.All.Where(t => t.Group.Length == 0).Select(t => t.Version).Distinct().ToList())]
+            : registry.Groups();
+        foreach (var (group, versions) in groups)
+        {
+            var versionList = new JsonArray();
+            foreach (var version in versions)
+            {
+                var resources = new JsonArray();
+                foreach (var type in registry.All.Where(t => t.Group == group && t.Version == version))
+                {
+                    var kind = new JsonObject { ["group"] = group, ["version"] = version, ["kind"] = type.Kind };
+                    var entry = new JsonObject
+                    {
+                        ["resource"] = type.Plural,
+                        ["responseKind"] = kind,
+                        ["scope"] = type.Namespaced ? "Namespaced" : "Cluster",
+                        ["singularResource"] = type.Singular,
+                        ["verbs"] = new JsonArray(type.Verbs.Select(v => (JsonNode)v).ToArray()),
+                    };
+                    if (type.ShortNames.Count > 0)
+                    {
+                        entry["shortNames"] = new JsonArray(type.ShortNames.Select(v => (JsonNode)v).ToArray());
+                    }
+
+                    if (type.Categories.Count > 0)
+                    {
+                        entry["categories"] = new JsonArray(type.Categories.Select(v => (JsonNode)v).ToArray());
+                    }
+
+                    var subresources = new JsonArray();
+                    if (type.HasStatus)
+                    {
+                        subresources.Add(new JsonObject { ["subresource"] = "status", ["responseKind"] = kind.DeepClone(), ["verbs"] = new JsonArray("get", "patch", "update") });
+                    }
+
+                    if (type.HasScale)
+                    {
+                        subresources.Add(new JsonObject
+                        {
+                            ["subresource"] = "scale",
+                            ["responseKind"] = new JsonObject { ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale" },
+                            ["verbs"] = new JsonArray("get", "patch", "update"),
+                        });
+                    }
+
+                    if (subresources.Count > 0)
+                    {
+                        entry["subresources"] = subresources;
+                    }
+
+                    resources.Add(entry);
+                }
+
+                versionList.Add(new JsonObject { ["version"] = version, ["resources"] = resources, ["freshness"] = "Current" });
+            }
+
+            var metadata = new JsonObject();
+            if (group.Length > 0)
+            {
+                metadata["name"] = group;
+            }
+
+            items.Add(new JsonObject { ["metadata"] = metadata, ["versions"] = versionList });
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "APIGroupDiscoveryList",
+            ["apiVersion"] = "apidiscovery.k8s.io/v2",
+            ["metadata"] = new JsonObject(),
+            ["items"] = items,
+        };
+    }
 }

@@ -83,7 +83,7 @@ internal static class JsonPatch
             return value;
         }
 
-        var parent = Resolve(document, "/" + string.Join('/', tokens[..^1].Select(Escape)));
+        var parent = Resolve(document, tokens.Length == 1 ? string.Empty : "/" + string.Join('/', tokens[..^1].Select(Escape)));
         var last = tokens[^1];
         switch (parent)
         {

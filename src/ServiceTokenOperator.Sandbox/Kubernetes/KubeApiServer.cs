@@ -42,7 +42,7 @@ public sealed class KubeApiServer : IAsyncDisposable
     /// <summary>Total API requests served, failed ones included.</summary>
     public long RequestCount => _handler.RequestCount;
 
-    /// <summary>Decides each authenticated request; allows everything until RBAC enforcement is plugged in.</summary>
+    /// <summary>Decides each authenticated request: RBAC over the stored Roles and bindings by default.</summary>
     public IKubeAuthorizer Authorizer
     {
         get => _handler.Authorizer;
@@ -71,6 +71,7 @@ public sealed class KubeApiServer : IAsyncDisposable
             store, registry, faults, new TableConverter(options.Time),
             token => tokens.TryGetValue(token, out var user) ? user : null,
             () => server!.BaseUri);
+        handler.Authorizer = new RbacAuthorizer(store);
         server = await LoopbackServer.StartAsync(options.Port, HttpProtocols.Http1AndHttp2, _ => { }, app => app.Run(handler.HandleAsync), ct);
         var collector = options.Time.CreateTimer(_ => store.CollectOrphans(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return new KubeApiServer(server, handler, tokens, collector, faults, adminToken);
@@ -83,6 +84,13 @@ public sealed class KubeApiServer : IAsyncDisposable
         _tokens[token] = new KubeUser(name, [.. groups, "system:authenticated"]);
         return token;
     }
+
+    /// <summary>
+    /// Issues a bearer token for a ServiceAccount identity (<c>system:serviceaccount:NS:NAME</c>, groups
+    /// system:serviceaccounts and system:serviceaccounts:NS), whose requests RBAC decides.
+    /// </summary>
+    public string AddServiceAccountToken(string ns, string name) =>
+        AddUser($"system:serviceaccount:{ns}:{name}", ["system:serviceaccounts", $"system:serviceaccounts:{ns}"]);
 
     /// <summary>Writes a kubeconfig whose current context points at this server; returns its absolute path.</summary>
     /// <param name="token">Bearer token of the user; the admin token when null.</param>

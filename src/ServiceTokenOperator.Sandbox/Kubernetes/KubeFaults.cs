@@ -19,7 +19,10 @@ public sealed class KubeFaults
     /// (429 carries Retry-After: 1).
     /// </summary>
     /// <param name="verb">get, list, watch, create, update, patch, delete, deletecollection; null for any.</param>
-    /// <param name="resource">Plural resource name such as <c>secrets</c>; null for any.</param>
+    /// <param name="resource">
+    /// Plural resource name such as <c>secrets</c> (any subresource too), or with a subresource such as
+    /// <c>servicetokens/status</c> (only that one); null for any.
+    /// </param>
     public void FailNext(int count, string? verb, string? resource, int code)
     {
         lock (_gate)
@@ -53,14 +56,16 @@ public sealed class KubeFaults
     internal void OnCompact(Action compact) => _compact = compact;
 
     /// <summary>The status code to fail this request with, or null to serve it.</summary>
-    internal int? TakeFailure(string verb, string resource)
+    internal int? TakeFailure(string verb, string resource, string? subresource)
     {
         lock (_gate)
         {
             for (var i = 0; i < _failures.Count; i++)
             {
                 var failure = _failures[i];
-                if ((failure.Verb is null || failure.Verb == verb) && (failure.Resource is null || failure.Resource == resource))
+                var resourceMatches = failure.Resource is null || failure.Resource == resource
+                    || (subresource is not null && failure.Resource == $"{resource}/{subresource}");
+                if ((failure.Verb is null || failure.Verb == verb) && resourceMatches)
                 {
                     if (failure.Count <= 1)
                     {

@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -15,15 +15,16 @@ internal sealed class KubeRequestHandler(
     ObjectStore store, ResourceRegistry registry, KubeFaults faults, TableConverter tables, Func<string, KubeUser?> authenticate, Func<Uri> baseUri)
 {
     private static readonly string[] NamespaceSubresources = ["status", "finalize"];
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly KubeUser InsecurePortUser = new("system:unsecured", ["system:masters", "system:authenticated"]);
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly WatchResponder _watches = new(store, faults, tables);
     private long _requests;
 
     public long RequestCount => Interlocked.Read(ref _requests);
 
     public IKubeAuthorizer Authorizer { get; set; } = new AllowAllAuthorizer();
 
-    public void Stop() => _stopping.Cancel();
+    public void Stop() => _watches.Stop();
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -44,7 +45,7 @@ internal sealed class KubeRequestHandler(
         {
             // The client went away.
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or NullReferenceException)
+        catch (Exception e) when (!context.Response.HasStarted)
         {
             await WriteJsonAsync(context, 500, KubeStatus.Failure(500, "InternalError", $"Internal error occurred: {e.GetType().Name}: {e.Message}"));
         }
@@ -86,6 +87,9 @@ internal sealed class KubeRequestHandler(
 
         switch (segments)
         {
+            case ["api" or "apis"] when WantsAggregatedDiscovery(context):
+                await WriteJsonAsync(context, 200, Discovery.Aggregated(registry, core: segments[0] == "api"), Discovery.AggregatedMediaType);
+                return;
             case ["api"]:
                 await WriteJsonAsync(context, 200, Discovery.CoreVersions(baseUri()));
                 return;
@@ -110,6 +114,9 @@ internal sealed class KubeRequestHandler(
             case ["openapi", "v3", "apis", var g, var v]:
                 await WriteJsonAsync(context, 200, OpenApiDocuments.GroupVersion(registry, g, v));
                 return;
+            case ["apis", "authorization.k8s.io", "v1", "selfsubjectaccessreviews"] when context.Request.Method == "POST":
+                await ReviewAccessAsync(context, user);
+                return;
             case ["api", var v, .. var rest] when rest.Length > 0:
                 await ServeResourceAsync(context, user, string.Empty, v, rest);
                 return;
@@ -119,6 +126,60 @@ internal sealed class KubeRequestHandler(
             default:
                 throw NotServed();
         }
+    }
+
+    /// <summary>SelfSubjectAccessReview (<c>kubectl auth can-i</c>): asks the authorizer about the caller.</summary>
+    private async Task ReviewAccessAsync(HttpContext context, KubeUser user)
+    {
+        var review = await ReadObjectAsync(context);
+        var attributes = review["spec"]?["resourceAttributes"] as JsonObject;
+        var allowed = attributes is not null && Authorizer.Allows(user, new KubeRequestAttributes(
+            attributes["verb"]?.GetValue<string>() ?? string.Empty,
+            attributes["group"]?.GetValue<string>() ?? string.Empty,
+            attributes["resource"]?.GetValue<string>() ?? string.Empty,
+            NullIfEmpty(attributes["subresource"]?.GetValue<string>() ?? string.Empty),
+            NullIfEmpty(attributes["namespace"]?.GetValue<string>() ?? string.Empty),
+            NullIfEmpty(attributes["name"]?.GetValue<string>() ?? string.Empty)));
+        review["apiVersion"] = "authorization.k8s.io/v1";
+        review["kind"] = "SelfSubjectAccessReview";
+        review["status"] = new JsonObject { ["allowed"] = allowed || (attributes is null && review["spec"]?["nonResourceAttributes"] is not null) };
+        await WriteJsonAsync(context, 201, review);
+    }
+
+    /// <summary>The scale subresource: an autoscaling/v1 Scale view of the object's replicas.</summary>
+    private async Task ScaleAsync(HttpContext context, ResourceType type, string? ns, string name, string verb, WriteOptions options)
+    {
+        JsonObject result;
+        if (verb == "get")
+        {
+            result = Scale.From(type, store.Get(type, ns, name));
+        }
+        else if (verb is "update" or "patch")
+        {
+            var text = await ReadBodyAsync(context);
+            var contentType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
+            var current = Scale.From(type, store.Get(type, ns, name));
+            var desired = verb == "update" ? ParseObject(text) : contentType switch
+            {
+                "application/json-patch+json" => AsObject(JsonPatch.Apply(current, JsonNode.Parse(text))),
+                "application/strategic-merge-patch+json" or "application/merge-patch+json" or "application/apply-patch+yaml" => AsObject(JsonMergePatch.Apply(current, ParseObject(text))),
+                _ => throw KubeApiException.UnsupportedMediaType("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json"),
+            };
+            var replicas = desired["spec"]?["replicas"] ?? throw KubeApiException.BadRequest("Scale.spec.replicas is required");
+            if (desired["metadata"]?["resourceVersion"]?.GetValue<string>() is { Length: > 0 } rv && rv != current["metadata"]?["resourceVersion"]?.GetValue<string>())
+            {
+                throw KubeApiException.StaleResourceVersion(type, name);
+            }
+
+            var (updated, _) = store.Patch(type, ns, name, obj => Scale.WithReplicas(obj!, type.SpecReplicasPath, replicas), status: false, createIfMissing: false, options);
+            result = Scale.From(type, updated);
+        }
+        else
+        {
+            throw KubeApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
+
+        await WriteJsonAsync(context, 200, result);
     }
 
     private static KubeApiException NotServed() =>
@@ -150,7 +211,7 @@ internal sealed class KubeRequestHandler(
         var name = rest.Length > 1 ? rest[1] : null;
         var subresource = rest.Length > 2 ? rest[2] : null;
         if ((ns is not null && !type.Namespaced) || (subresource is not null && !(subresource == "status" && type.HasStatus)
-            && !(subresource == "finalize" && type.Key == "/namespaces")))
+            && !(subresource == "scale" && type.HasScale) && !(subresource == "finalize" && type.Key == "/namespaces")))
         {
             throw NotServed();
         }
@@ -167,14 +228,15 @@ internal sealed class KubeRequestHandler(
             _ => throw KubeApiException.MethodNotAllowed($"the server does not allow this method on the requested resource"),
         };
 
-        if (faults.TakeFailure(verb, type.Plural) is { } code)
+        if (faults.TakeFailure(verb, type.Plural, subresource) is { } code)
         {
             if (code == 429)
             {
                 context.Response.Headers.RetryAfter = "1";
             }
 
-            await WriteJsonAsync(context, code, KubeStatus.Failure(code, KubeStatus.ReasonFor(code), $"injected fault: {verb} {type.GroupResource} answered {code}"));
+            var details = code == 429 ? new JsonObject { ["retryAfterSeconds"] = 1 } : null;
+            await WriteJsonAsync(context, code, KubeStatus.Failure(code, KubeStatus.ReasonFor(code), $"injected fault: {verb} {type.GroupResource} answered {code}", details));
             return;
         }
 
@@ -188,6 +250,12 @@ internal sealed class KubeRequestHandler(
 
         var options = new WriteOptions(query["dryRun"].ToString() == "All", FieldValidation(query["fieldValidation"].ToString()));
         var status = subresource == "status";
+        if (subresource == "scale")
+        {
+            await ScaleAsync(context, type, ns, name!, verb, options);
+            return;
+        }
+
         switch (verb)
         {
             case "get":
@@ -197,7 +265,7 @@ internal sealed class KubeRequestHandler(
                 await ListAsync(context, type, ns);
                 return;
             case "watch":
-                await WatchAsync(context, type, ns, name);
+                await _watches.WatchAsync(context, type, ns, name, WantsTable(context));
                 return;
             case "create" when name is null:
                 {
@@ -295,7 +363,7 @@ internal sealed class KubeRequestHandler(
         await WriteJsonAsync(context, 200, single ? objects[0] : ListOf(type, objects, store.CurrentResourceVersion, null, null));
     }
 
-    private static bool WantsTable(HttpContext context) =>
+    internal static bool WantsTable(HttpContext context) =>
         context.Request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
 
     private static bool IncludeObject(HttpContext context) => context.Request.Query["includeObject"].ToString() == "Object";
@@ -409,166 +477,6 @@ internal sealed class KubeRequestHandler(
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
-    private async Task WatchAsync(HttpContext context, ResourceType type, string? ns, string? name)
-    {
-        var query = context.Request.Query;
-        var fieldText = query["fieldSelector"].ToString();
-        if (name is not null)
-        {
-            fieldText = fieldText.Length == 0 ? $"metadata.name={name}" : $"{fieldText},metadata.name={name}";
-        }
-
-        var labels = LabelSelector.Parse(query["labelSelector"]);
-        var fields = FieldSelector.Parse(fieldText);
-        var sendInitial = query["sendInitialEvents"].ToString() == "true";
-        var bookmarks = query["allowWatchBookmarks"].ToString() == "true";
-        var table = WantsTable(context);
-        var timeout = int.TryParse(query["timeoutSeconds"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
-            : TimeSpan.FromMinutes(30 + Random.Shared.Next(30));
-
-        var subscription = store.Watch(type, ns, labels, fields, query["resourceVersion"].ToString(), sendInitial, out var goneMessage);
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
-        await context.Response.StartAsync(context.RequestAborted);
-        if (subscription is null)
-        {
-            await WriteEventAsync(context, type, "ERROR", KubeStatus.Failure(410, "Expired", goneMessage), table: false);
-            return;
-        }
-
-        using var watchEnd = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, faults.WatchToken, _stopping.Token);
-        watchEnd.CancelAfter(timeout);
-        var initialLeft = subscription.InitialEvents;
-        try
-        {
-            if (sendInitial && initialLeft == 0)
-            {
-                await WriteBookmarkAsync(context, type, subscription.ProgressRv, initialEnd: true);
-            }
-
-            while (!watchEnd.IsCancellationRequested)
-            {
-                while (subscription.Reader.TryRead(out var change))
-                {
-                    await WriteEventAsync(context, type, change.Type, change.Object, table);
-                    if (sendInitial && initialLeft > 0 && --initialLeft == 0)
-                    {
-                        await WriteBookmarkAsync(context, type, subscription.ProgressRv, initialEnd: true);
-                    }
-                }
-
-                await context.Response.Body.FlushAsync(watchEnd.Token);
-                if (!bookmarks)
-                {
-                    if (!await subscription.Reader.WaitToReadAsync(watchEnd.Token))
-                    {
-                        break;
-                    }
-
-                    continue;
-                }
-
-                using var tick = CancellationTokenSource.CreateLinkedTokenSource(watchEnd.Token);
-                tick.CancelAfter(TimeSpan.FromSeconds(1));
-                try
-                {
-                    if (!await subscription.Reader.WaitToReadAsync(tick.Token))
-                    {
-                        break;
-                    }
-                }
-                catch (OperationCanceledException) when (!watchEnd.IsCancellationRequested)
-                {
-                    // A quiet second: tell the client how far it is up to date.
-                    var progress = subscription.ProgressRv;
-                    if (subscription.Reader.Count == 0)
-                    {
-                        await WriteBookmarkAsync(context, type, progress, initialEnd: false);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Timeout, CloseWatches, shutdown or a client that left: the stream simply ends.
-        }
-        catch (IOException)
-        {
-            // The connection broke mid-write.
-        }
-        finally
-        {
-            store.Unwatch(subscription);
-        }
-    }
-
-    private static Task WriteBookmarkAsync(HttpContext context, ResourceType type, long rv, bool initialEnd)
-    {
-        var metadata = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) };
-        if (initialEnd)
-        {
-            metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
-        }
-
-        return WriteEventAsync(context, type, "BOOKMARK", new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion, ["metadata"] = metadata }, table: false);
-    }
-
-    private static async Task WriteEventAsync(HttpContext context, ResourceType type, string eventType, JsonObject obj, bool table)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", eventType);
-            writer.WritePropertyName("object");
-            if (table && eventType is "ADDED" or "MODIFIED" or "DELETED")
-            {
-                var rv = obj["metadata"]?["resourceVersion"]?.GetValue<string>() ?? string.Empty;
-                new TableConverter(TimeProvider.System).Convert(type, [obj], rv, includeFullObject: false).WriteTo(writer);
-            }
-            else
-            {
-                WriteAs(writer, obj, type);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        buffer.Write("\n"u8);
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
-    }
-
-    /// <summary>Writes a stored (shared, never mutated) object with the watcher's apiVersion, without copying it.</summary>
-    private static void WriteAs(Utf8JsonWriter writer, JsonObject obj, ResourceType type)
-    {
-        if (obj["kind"]?.GetValue<string>() == "Status" || obj["kind"]?.GetValue<string>() != type.Kind)
-        {
-            obj.WriteTo(writer);
-            return;
-        }
-
-        writer.WriteStartObject();
-        foreach (var (key, value) in obj)
-        {
-            writer.WritePropertyName(key);
-            if (key == "apiVersion")
-            {
-                writer.WriteStringValue(type.ApiVersion);
-            }
-            else if (value is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                value.WriteTo(writer);
-            }
-        }
-
-        writer.WriteEndObject();
-    }
-
     private static async Task WriteResultAsync(HttpContext context, int code, JsonObject obj, WriteOptions options)
     {
         foreach (var warning in options.Warnings)
@@ -605,16 +513,19 @@ internal sealed class KubeRequestHandler(
         return await reader.ReadToEndAsync(context.RequestAborted);
     }
 
-    private static async Task WriteJsonAsync(HttpContext context, int code, JsonNode body)
+    private static bool WantsAggregatedDiscovery(HttpContext context) =>
+        context.Request.Headers.Accept.ToString().Contains("g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList", StringComparison.Ordinal);
+
+    private static async Task WriteJsonAsync(HttpContext context, int code, JsonNode body, string contentType = "application/json")
     {
         if (context.Response.HasStarted)
         {
             return;
         }
 
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(Relaxed));
         context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = contentType;
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
     }

@@ -12,16 +12,24 @@ namespace ServiceTokenOperator.Sandbox.Kubernetes;
 /// </summary>
 internal static partial class ObjectAdmission
 {
+    private const string LabelMessage = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+
     private const string SubdomainMessage = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
     public static void Admit(ResourceType type, JsonObject obj, JsonObject? old, WriteOptions options, TimeProvider time)
     {
         var name = obj["metadata"]?["name"]?.GetValue<string>() ?? string.Empty;
         var causes = new List<ValidationCause>();
-        if (type.Group != "rbac.authorization.k8s.io" && (name.Length > 253 || !Subdomain().IsMatch(name)))
+        if (type.Key == "/namespaces" && (name.Length > 63 || !Label().IsMatch(name)))
+        {
+            causes.Add(new ValidationCause("FieldValueInvalid", "metadata.name", $"Invalid value: \"{name}\": {LabelMessage}"));
+        }
+        else if (type.Group != "rbac.authorization.k8s.io" && (name.Length > 253 || !Subdomain().IsMatch(name)))
         {
             causes.Add(new ValidationCause("FieldValueInvalid", "metadata.name", $"Invalid value: \"{name}\": {SubdomainMessage}"));
         }
+
+        ValidateMetadata(obj["metadata"] as JsonObject, causes);
 
         switch (type.Key)
         {
@@ -35,7 +43,7 @@ internal static partial class ObjectAdmission
                 AdmitNamespace(obj, name);
                 break;
             case "apiextensions.k8s.io/customresourcedefinitions":
-                AdmitCrd(obj, name, causes, time);
+                AdmitCrd(obj, old, name, causes, time);
                 break;
         }
 
@@ -61,6 +69,71 @@ internal static partial class ObjectAdmission
         if (causes.Count > 0)
         {
             throw KubeApiException.Invalid(type, name, causes);
+        }
+    }
+
+    /// <summary>Label and annotation syntax and owner references, as ObjectMeta validation does for every kind.</summary>
+    private static void ValidateMetadata(JsonObject? metadata, List<ValidationCause> causes)
+    {
+        foreach (var (key, value) in metadata?["labels"] as JsonObject ?? [])
+        {
+            ValidateQualifiedName(key, "metadata.labels", causes);
+            var text = value?.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : string.Empty;
+            if (text.Length > 63)
+            {
+                causes.Add(new ValidationCause("FieldValueInvalid", "metadata.labels", $"Invalid value: \"{text}\": must be no more than 63 characters"));
+            }
+            else if (!LabelValue().IsMatch(text))
+            {
+                causes.Add(new ValidationCause("FieldValueInvalid", "metadata.labels", $"Invalid value: \"{text}\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+            }
+        }
+
+        if (metadata?["annotations"] is JsonObject annotations)
+        {
+            foreach (var (key, _) in annotations)
+            {
+                ValidateQualifiedName(key.ToLowerInvariant(), "metadata.annotations", causes);
+            }
+
+            var size = annotations.Sum(a => a.Key.Length + (a.Value?.ToJsonString().Length ?? 0));
+            if (size > 256 * 1024)
+            {
+                causes.Add(new ValidationCause("FieldValueTooLong", "metadata.annotations", "Too long: must have at most 262144 bytes"));
+            }
+        }
+
+        var references = (metadata?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        foreach (var reference in references)
+        {
+            foreach (var field in new[] { "apiVersion", "kind", "name", "uid" })
+            {
+                if (reference[field]?.GetValueKind() != JsonValueKind.String || reference[field]!.GetValue<string>().Length == 0)
+                {
+                    causes.Add(new ValidationCause("FieldValueInvalid", $"metadata.ownerReferences.{field}", $"Invalid value: \"\": {field} must not be empty"));
+                }
+            }
+        }
+
+        if (references.Count(r => r["controller"]?.GetValueKind() == JsonValueKind.True) > 1)
+        {
+            causes.Add(new ValidationCause("FieldValueInvalid", "metadata.ownerReferences", "Invalid value: []v1.OwnerReference: Only one reference can have Controller set to true"));
+        }
+    }
+
+    private static void ValidateQualifiedName(string key, string field, List<ValidationCause> causes)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        var prefix = slash >= 0 ? key[..slash] : null;
+        var name = slash >= 0 ? key[(slash + 1)..] : key;
+        if (prefix is not null && (prefix.Length == 0 || prefix.Length > 253 || !Subdomain().IsMatch(prefix)))
+        {
+            causes.Add(new ValidationCause("FieldValueInvalid", field, $"Invalid value: \"{key}\": prefix part {SubdomainMessage}"));
+        }
+
+        if (name.Length == 0 || name.Length > 63 || !QualifiedNamePart().IsMatch(name))
+        {
+            causes.Add(new ValidationCause("FieldValueInvalid", field, $"Invalid value: \"{key}\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"));
         }
     }
 
@@ -104,6 +177,12 @@ internal static partial class ObjectAdmission
             causes.Add(new ValidationCause("FieldValueInvalid", "type", $"Invalid value: \"{obj["type"]}\": field is immutable"));
         }
 
+        var size = (obj["data"] as JsonObject ?? []).Sum(d => (d.Value?.GetValue<string>().Length ?? 0) * 3 / 4);
+        if (size > 1024 * 1024)
+        {
+            causes.Add(new ValidationCause("FieldValueTooLong", "data", "Too long: must have at most 1048576 bytes"));
+        }
+
         AdmitImmutable(obj, old, causes, "data");
     }
 
@@ -138,7 +217,7 @@ internal static partial class ObjectAdmission
         }
     }
 
-    private static void AdmitCrd(JsonObject obj, string name, List<ValidationCause> causes, TimeProvider time)
+    private static void AdmitCrd(JsonObject obj, JsonObject? old, string name, List<ValidationCause> causes, TimeProvider time)
     {
         var spec = obj["spec"] as JsonObject;
         var group = spec?["group"]?.GetValue<string>();
@@ -187,6 +266,20 @@ internal static partial class ObjectAdmission
 
         names["singular"] ??= kind.ToLowerInvariant();
         names["listKind"] ??= kind + "List";
+        var storage = versions!.Where(v => v?["storage"]?.GetValue<bool>() == true).Select(v => v!["name"]!.GetValue<string>());
+        if (old?["status"]?["conditions"] is JsonArray conditions)
+        {
+            // An update keeps the conditions (and their transition times): the names stay accepted.
+            var stored = (old["status"]?["storedVersions"] as JsonArray ?? []).Select(v => v!.GetValue<string>()).Union(storage);
+            obj["status"] = new JsonObject
+            {
+                ["conditions"] = conditions.DeepClone(),
+                ["acceptedNames"] = names.DeepClone(),
+                ["storedVersions"] = new JsonArray(stored.Select(v => (JsonNode)v).ToArray()),
+            };
+            return;
+        }
+
         var now = Timestamp(time);
         obj["status"] = new JsonObject
         {
@@ -194,7 +287,7 @@ internal static partial class ObjectAdmission
                 new JsonObject { ["type"] = "NamesAccepted", ["status"] = "True", ["lastTransitionTime"] = now, ["reason"] = "NoConflicts", ["message"] = "no conflicts found" },
                 new JsonObject { ["type"] = "Established", ["status"] = "True", ["lastTransitionTime"] = now, ["reason"] = "InitialNamesAccepted", ["message"] = "the initial names have been accepted" }),
             ["acceptedNames"] = names.DeepClone(),
-            ["storedVersions"] = new JsonArray(versions!.Where(v => v?["storage"]?.GetValue<bool>() == true).Select(v => (JsonNode)v!["name"]!.GetValue<string>()).ToArray()),
+            ["storedVersions"] = new JsonArray(storage.Select(v => (JsonNode)v).ToArray()),
         };
     }
 
@@ -203,6 +296,15 @@ internal static partial class ObjectAdmission
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex Subdomain();
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex Label();
+
+    [GeneratedRegex("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")]
+    private static partial Regex LabelValue();
+
+    [GeneratedRegex("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")]
+    private static partial Regex QualifiedNamePart();
 
     [GeneratedRegex("^[-._a-zA-Z0-9]+$")]
     private static partial Regex ConfigKey();

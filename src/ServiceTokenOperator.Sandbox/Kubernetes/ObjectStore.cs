@@ -21,6 +21,7 @@ internal sealed class ObjectStore
     private readonly int _cacheSize;
     private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = [];
     private readonly Dictionary<string, (string Key, string ObjectKey)> _byUid = [];
+    private readonly Dictionary<string, HashSet<(string Key, string ObjectKey)>> _dependents = [];
     private readonly Queue<Change> _history = new();
     private readonly List<WatchSubscription> _watchers = [];
     private long _rv;
@@ -36,6 +37,15 @@ internal sealed class ObjectStore
     public string CurrentResourceVersion
     {
         get { lock (_gate) return _rv.ToString(System.Globalization.CultureInfo.InvariantCulture); }
+    }
+
+    /// <summary>The stored objects of a resource, shared and never to be mutated (for the authorizer's reads).</summary>
+    public IReadOnlyList<JsonObject> Snapshot(string key)
+    {
+        lock (_gate)
+        {
+            return Objects(key).Values.ToList();
+        }
     }
 
     public JsonObject Get(ResourceType type, string? ns, string name)
@@ -150,7 +160,14 @@ internal sealed class ObjectStore
             var results = new List<JsonObject>();
             foreach (var victim in victims)
             {
-                results.Add(options.DryRun ? Present(victim, type) : Present(DeleteLocked(type.Key, victim, options.PropagationPolicy ?? "Background").Object, type));
+                if (options.DryRun)
+                {
+                    results.Add(Present(victim, type));
+                }
+                else if (Live(type.Key, victim) is { } live)
+                {
+                    results.Add(Present(DeleteLocked(type.Key, live, options.PropagationPolicy ?? "Background").Object, type));
+                }
             }
 
             return results;
@@ -181,12 +198,7 @@ internal sealed class ObjectStore
             }
             else
             {
-                foreach (var (_, obj) in Objects(type.Key))
-                {
-                    subscription.Offer("ADDED", null, obj);
-                }
-
-                subscription.InitialEvents = subscription.Reader.Count;
+                subscription.InitialEvents = Objects(type.Key).Count(p => subscription.Offer("ADDED", null, p.Value));
             }
 
             subscription.ProgressRv = _rv;
@@ -236,7 +248,7 @@ internal sealed class ObjectStore
 
     private JsonObject CreateLocked(ResourceType type, string? ns, JsonObject body, WriteOptions options)
     {
-        var obj = body.DeepClone().AsObject();
+        var obj = Stored(body, type);
         var metadata = obj["metadata"] as JsonObject ?? [];
         obj["metadata"] = metadata;
         obj["apiVersion"] = type.ApiVersion;
@@ -301,7 +313,7 @@ internal sealed class ObjectStore
 
         if (options.DryRun)
         {
-            return obj;
+            return Present(obj, type);
         }
 
         var stored = Commit(type.Key, ns, name, "ADDED", null, obj);
@@ -344,7 +356,7 @@ internal sealed class ObjectStore
         }
         else
         {
-            obj = body.DeepClone().AsObject();
+            obj = Stored(body, type);
             if (type.HasStatus)
             {
                 obj.Remove("status");
@@ -383,11 +395,7 @@ internal sealed class ObjectStore
             }
         }
 
-        if (type.Key == CrdKey && status)
-        {
-            // The CRD's own status is server-owned; keep what admission computed.
-        }
-        else if (!status)
+        if (!status)
         {
             ObjectAdmission.Admit(type, obj, old, options, _time);
         }
@@ -416,7 +424,7 @@ internal sealed class ObjectStore
 
         if (options.DryRun)
         {
-            return obj;
+            return Present(obj, type);
         }
 
         if (objMeta["deletionTimestamp"] is not null && Finalizers(obj).Count == 0)
@@ -435,7 +443,6 @@ internal sealed class ObjectStore
 
     private (JsonObject Object, bool Removed) DeleteLocked(string key, JsonObject old, string policy)
     {
-        var type = _registry.ByKey(key)!;
         var name = Str(old, "name")!;
         var ns = Namespace(old);
         var uid = Str(old, "uid")!;
@@ -487,14 +494,19 @@ internal sealed class ObjectStore
         {
             foreach (var (depKey, dependent) in Dependents(uid))
             {
-                DeleteLocked(depKey, dependent, "Foreground");
+                if (Live(depKey, dependent) is { } live)
+                {
+                    DeleteLocked(depKey, live, "Foreground");
+                }
             }
 
-            current = Find(key, ns, name) ?? current;
-            ReleaseForeground(key, current);
+            // The last dependent's removal may already have released and removed the owner.
+            if (Find(key, ns, name) is { } stillThere)
+            {
+                ReleaseForeground(key, stillThere);
+            }
         }
 
-        _ = type;
         return (Find(key, ns, name) ?? current, false);
     }
 
@@ -549,6 +561,7 @@ internal sealed class ObjectStore
         _rv++;
         last["metadata"]!["resourceVersion"] = Rv();
         Objects(key).Remove(ObjectKey(ns, name));
+        IndexOwners(key, ObjectKey(ns, name), old, null);
         _byUid.Remove(uid);
         Record(new Change(_rv, key, "DELETED", old, last));
 
@@ -561,20 +574,33 @@ internal sealed class ObjectStore
             }
 
             _registry.Unregister(name);
+
+            // The resource is gone: its watches end, as the apiserver closes them.
+            foreach (var watcher in _watchers.Where(w => w.Type.Key == resourceKey).ToList())
+            {
+                _watchers.Remove(watcher);
+                watcher.Complete();
+            }
         }
 
         foreach (var (depKey, dependent) in Dependents(uid))
         {
-            var otherOwners = dependent["metadata"]!["ownerReferences"]!.AsArray()
+            // Earlier iterations may have collected or changed this dependent already.
+            if (Live(depKey, dependent) is not { } live)
+            {
+                continue;
+            }
+
+            var otherOwners = live["metadata"]!["ownerReferences"]!.AsArray()
                 .Any(r => r?["uid"]?.GetValue<string>() is { } u && u != uid && _byUid.ContainsKey(u));
             if (otherOwners)
             {
-                var updated = dependent.DeepClone().AsObject();
+                var updated = live.DeepClone().AsObject();
                 updated["metadata"]!["ownerReferences"] = new JsonArray(updated["metadata"]!["ownerReferences"]!.AsArray()
                     .Where(r => r?["uid"]?.GetValue<string>() != uid).Select(r => r!.DeepClone()).ToArray());
-                Commit(depKey, Namespace(dependent), Str(dependent, "name")!, "MODIFIED", dependent, updated);
+                Commit(depKey, Namespace(live), Str(live, "name")!, "MODIFIED", live, updated);
             }
-            else if (Find(depKey, Namespace(dependent), Str(dependent, "name")!) is { } live)
+            else if (live["metadata"]?["deletionTimestamp"] is null || Finalizers(live).Count == 0)
             {
                 DeleteLocked(depKey, live, "Background");
             }
@@ -619,16 +645,42 @@ internal sealed class ObjectStore
     }
 
     private List<(string Key, JsonObject Object)> Dependents(string ownerUid) =>
-        _objects.SelectMany(k => k.Value.Values
-                .Where(o => o["metadata"]?["ownerReferences"] is JsonArray refs && refs.Any(r => r?["uid"]?.GetValue<string>() == ownerUid))
-                .Select(o => (k.Key, o)))
-            .ToList();
+        _dependents.TryGetValue(ownerUid, out var dependents)
+            ? dependents.Select(d => (d.Key, Objects(d.Key)[d.ObjectKey])).ToList()
+            : [];
+
+    /// <summary>Keeps the owner-uid → dependents index (garbage collection would otherwise scan every object).</summary>
+    private void IndexOwners(string key, string objectKey, JsonObject? before, JsonObject? after)
+    {
+        foreach (var uid in OwnerUids(before))
+        {
+            if (_dependents.TryGetValue(uid, out var set) && set.Remove((key, objectKey)) && set.Count == 0)
+            {
+                _dependents.Remove(uid);
+            }
+        }
+
+        foreach (var uid in OwnerUids(after))
+        {
+            if (!_dependents.TryGetValue(uid, out var set))
+            {
+                set = [];
+                _dependents[uid] = set;
+            }
+
+            set.Add((key, objectKey));
+        }
+    }
+
+    private static IEnumerable<string> OwnerUids(JsonObject? obj) =>
+        (obj?["metadata"]?["ownerReferences"] as JsonArray ?? []).Select(r => r?["uid"]?.GetValue<string>()).OfType<string>();
 
     private JsonObject Commit(string key, string? ns, string name, string eventType, JsonObject? before, JsonObject obj)
     {
         _rv++;
         obj["metadata"]!["resourceVersion"] = Rv();
         var stored = obj.DeepClone().AsObject();
+        IndexOwners(key, ObjectKey(ns, name), Find(key, ns, name), stored);
         Objects(key)[ObjectKey(ns, name)] = stored;
         _byUid[Str(stored, "uid")!] = (key, ObjectKey(ns, name));
         Record(new Change(_rv, key, eventType, before, stored));
@@ -673,6 +725,10 @@ internal sealed class ObjectStore
         return !JsonNode.DeepEquals(a, b);
     }
 
+    /// <summary>A writer's body in the stored shape.</summary>
+    private static JsonObject Stored(JsonObject body, ResourceType type) =>
+        type.Group == EventConversion.Group ? EventConversion.ToCore(body) : body.DeepClone().AsObject();
+
     private static JsonObject StripApiVersion(JsonObject stored, ResourceType type)
     {
         if (stored["apiVersion"]?.GetValue<string>() == type.ApiVersion)
@@ -688,7 +744,7 @@ internal sealed class ObjectStore
     /// <summary>A caller's own copy, in the apiVersion it asked for (every version of a CRD shares storage).</summary>
     internal static JsonObject Present(JsonObject stored, ResourceType type)
     {
-        var copy = stored.DeepClone().AsObject();
+        var copy = type.Group == EventConversion.Group ? EventConversion.ToEventsV1(stored) : stored.DeepClone().AsObject();
         copy["apiVersion"] = type.ApiVersion;
         return copy;
     }
@@ -703,6 +759,10 @@ internal sealed class ObjectStore
 
         return objects;
     }
+
+    /// <summary>The stored version of an object seen earlier, or null when it is gone (or replaced by a namesake).</summary>
+    private JsonObject? Live(string key, JsonObject seen) =>
+        Find(key, Namespace(seen), Str(seen, "name")!) is { } live && Str(live, "uid") == Str(seen, "uid") ? live : null;
 
     private JsonObject? Find(string key, string? ns, string name) =>
         Objects(key).TryGetValue(ObjectKey(ns, name), out var obj) ? obj : null;

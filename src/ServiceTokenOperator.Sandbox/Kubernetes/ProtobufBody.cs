@@ -54,8 +54,10 @@ internal static class ProtobufBody
                 case ("Secret", 2):
                     MapEntry(obj, "data", value, v => Convert.ToBase64String(v.Span));
                     break;
-                case ("Secret", 3):
+                case ("Secret", 3) when value.Length > 0:
                     obj["type"] = Text(value);
+                    break;
+                case ("Secret", 3):
                     break;
                 case ("Secret", 4):
                     MapEntry(obj, "stringData", value, Text);
@@ -84,6 +86,12 @@ internal static class ProtobufBody
         var metadata = new JsonObject();
         foreach (var (field, _, value) in Fields(bytes))
         {
+            // proto2 optional strings arrive empty when unset; an empty name or namespace means absent.
+            if (value.Length == 0)
+            {
+                continue;
+            }
+
             switch (field)
             {
                 case 1:

@@ -54,6 +54,9 @@ internal sealed class ResourceRegistry
                 IsCustom = true,
                 HasStatus = subresources?["status"] is not null,
                 HasScale = subresources?["scale"] is not null,
+                SpecReplicasPath = subresources?["scale"]?["specReplicasPath"]?.GetValue<string>() ?? ".spec.replicas",
+                StatusReplicasPath = subresources?["scale"]?["statusReplicasPath"]?.GetValue<string>() ?? ".status.replicas",
+                LabelSelectorPath = subresources?["scale"]?["labelSelectorPath"]?.GetValue<string>(),
                 Schema = version["schema"]?["openAPIV3Schema"]?.DeepClone().AsObject(),
                 PrinterColumns = version["additionalPrinterColumns"]?.DeepClone().AsArray(),
             });

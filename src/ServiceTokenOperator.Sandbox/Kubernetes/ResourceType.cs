@@ -18,6 +18,13 @@ internal sealed record ResourceType(string Group, string Version, string Plural,
 
     public bool HasScale { get; init; }
 
+    /// <summary>Where the scale subresource reads and writes replicas (a CRD's subresources.scale paths).</summary>
+    public string SpecReplicasPath { get; init; } = ".spec.replicas";
+
+    public string StatusReplicasPath { get; init; } = ".status.replicas";
+
+    public string? LabelSelectorPath { get; init; }
+
     /// <summary>Served from a CustomResourceDefinition (schema validation, no strategic merge patch).</summary>
     public bool IsCustom { get; init; }
 
@@ -29,8 +36,11 @@ internal sealed record ResourceType(string Group, string Version, string Plural,
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
+    /// <summary>Stored under another resource's key (events.k8s.io events live with core events).</summary>
+    public string? StorageKey { get; init; }
+
     /// <summary>Storage key shared by every version of the resource.</summary>
-    public string Key => $"{Group}/{Plural}";
+    public string Key => StorageKey ?? $"{Group}/{Plural}";
 
     /// <summary>As in error messages: <c>secrets</c> or <c>widgets.example.dev</c>.</summary>
     public string GroupResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";

@@ -41,6 +41,11 @@ internal sealed class TableConverter(TimeProvider time)
         };
     }
 
+    private JsonNode? Age(JsonNode? timestamp) =>
+        timestamp is not null && DateTimeOffset.TryParse(SimpleJsonPath.Format(timestamp), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
+            ? HumanDuration.Format(time.GetUtcNow() - at)
+            : "<unknown>";
+
     private static JsonObject PartialMetadata(JsonObject obj) => new()
     {
         ["kind"] = "PartialObjectMetadata",
@@ -106,6 +111,16 @@ internal sealed class TableConverter(TimeProvider time)
                 new Column("Data", "integer", string.Empty, "The number of data entries", 0, string.Empty, o => (o["data"] as JsonObject)?.Count ?? 0), age],
             "/configmaps" => [name, new Column("Data", "integer", string.Empty, "The number of data entries", 0, string.Empty,
                 o => ((o["data"] as JsonObject)?.Count ?? 0) + ((o["binaryData"] as JsonObject)?.Count ?? 0)), age],
+            "apiextensions.k8s.io/customresourcedefinitions" => [name,
+                new Column("Created At", "date", string.Empty, "CreationTimestamp", 0, string.Empty, o => o["metadata"]?["creationTimestamp"]?.DeepClone())],
+            "/events" when type.Group.Length == 0 => [
+                new Column("Last Seen", "string", string.Empty, "Time since the event was last seen", 0, string.Empty,
+                    o => Age(o["lastTimestamp"] ?? o["eventTime"] ?? o["metadata"]?["creationTimestamp"])),
+                new Column("Type", "string", string.Empty, "Normal or Warning", 0, ".type", null),
+                new Column("Reason", "string", string.Empty, "Why the event happened", 0, ".reason", null),
+                new Column("Object", "string", string.Empty, "The object the event is about", 0, string.Empty,
+                    o => $"{o["involvedObject"]?["kind"]?.GetValue<string>()?.ToLowerInvariant()}/{o["involvedObject"]?["name"]?.GetValue<string>()}"),
+                new Column("Message", "string", string.Empty, "What happened", 0, ".message", null)],
             "coordination.k8s.io/leases" => [name, new Column("Holder", "string", string.Empty, "The holder of the lease", 0, ".spec.holderIdentity", null), age],
             _ => [name, age],
         };

@@ -10,7 +10,7 @@ namespace ServiceTokenOperator.Sandbox.Kubernetes;
 /// </summary>
 internal sealed class WatchSubscription(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields)
 {
-    private readonly Channel<WatchEvent> _events = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<WatchEvent> _events = Channel.CreateUnbounded<WatchEvent>();
     private long _progress;
 
     public ResourceType Type { get; } = type;
@@ -28,7 +28,7 @@ internal sealed class WatchSubscription(ResourceType type, string? ns, LabelSele
     }
 
     /// <summary>Offers a change of the subscription's resource: <paramref name="before"/> is null for an ADDED.</summary>
-    public void Offer(string type, JsonObject? before, JsonObject obj)
+    public bool Offer(string type, JsonObject? before, JsonObject obj)
     {
         var wasIn = before is not null && Sees(before);
         var isIn = type != "DELETED" && Sees(obj);
@@ -41,10 +41,7 @@ internal sealed class WatchSubscription(ResourceType type, string? ns, LabelSele
             (_, true, false) => "DELETED",
             _ => null,
         };
-        if (outcome is not null)
-        {
-            _events.Writer.TryWrite(new WatchEvent(outcome, obj));
-        }
+        return outcome is not null && _events.Writer.TryWrite(new WatchEvent(outcome, obj));
     }
 
     public void Complete() => _events.Writer.TryComplete();
