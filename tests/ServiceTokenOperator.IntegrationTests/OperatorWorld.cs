@@ -61,21 +61,6 @@ public sealed class OperatorWorld : IAsyncLifetime
         }
     }
 
-    /// <summary>Polls until the condition holds, failing with the last observation after the bound.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> observe, Func<T, bool> done, string what, int seconds = 30)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        T last;
-        do
-        {
-            last = await observe();
-            if (done(last)) return last;
-            await Task.Delay(100);
-        }
-        while (clock.Elapsed < TimeSpan.FromSeconds(seconds));
-        throw new TimeoutException($"{what} did not happen within {seconds}s; last: {JsonSerializer.Serialize(last)}");
-    }
-
     public async Task DisposeAsync()
     {
         await StopOperatorAsync();

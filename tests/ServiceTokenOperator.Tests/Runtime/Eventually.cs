@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ServiceTokenOperator.Tests.Runtime;
 
 /// <summary>Waits for a condition with a bound, instead of sleeping.</summary>
@@ -5,10 +7,11 @@ internal static class Eventually
 {
     public static async Task TrueAsync(Func<bool> condition, string because, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var clock = Stopwatch.StartNew();
+        var bound = timeout ?? TimeSpan.FromSeconds(10);
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline)
+            if (clock.Elapsed > bound)
             {
                 Assert.Fail($"Timed out waiting until {because}.");
             }

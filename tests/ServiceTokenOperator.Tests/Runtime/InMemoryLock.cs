@@ -29,6 +29,7 @@ internal sealed class InMemoryLease
     {
         lock (_gate)
         {
+            // LeaderElector judges lease expiry against DateTime.UtcNow itself, so a lease record must be stamped with it.
             var now = DateTime.UtcNow;
             _record = new LeaderElectionRecord
             {

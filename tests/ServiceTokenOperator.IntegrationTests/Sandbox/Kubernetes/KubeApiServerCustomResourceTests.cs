@@ -272,7 +272,7 @@ public sealed class KubeApiServerCustomResourceTests
 
         await CreateOwned(world, "orphaned", missingOwner);
 
-        await KubeTestWorld.EventuallyAsync(
+        await Eventually.TrueAsync(
             async () => (await world.Client.CoreV1.ListNamespacedSecretAsync("default")).Items.Count == 0, "the garbage collector");
     }
 

@@ -68,21 +68,6 @@ internal sealed class KubeTestWorld : IAsyncDisposable
         return ((int)response.StatusCode, JsonNode.Parse(text)!.AsObject(), response);
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds, failing after a bound.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"timed out waiting for {what}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
