@@ -70,7 +70,10 @@ internal sealed class AkkaApiClient : IDisposable
         CallAsync(nameof(Projects.ProjectsClient.DeleteToken), (headers, t) => _projects.DeleteTokenAsync(request, headers, cancellationToken: t).ResponseAsync, cancellationToken);
 
     /// <summary>A valid access token of the admin refresh token, from the cache when it is not due for renewal.</summary>
-    public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken, string? rejected = null)
+    public Task<string> GetAccessTokenAsync(CancellationToken cancellationToken) => GetAccessTokenAsync(rejected: null, cancellationToken);
+
+    /// <param name="rejected">An access token the server just refused: never handed out again.</param>
+    private async Task<string> GetAccessTokenAsync(string? rejected, CancellationToken cancellationToken)
     {
         if (Usable(_access, rejected) is { } cached) return cached;
         await _renewGate.WaitAsync(cancellationToken);
@@ -125,7 +128,7 @@ internal sealed class AkkaApiClient : IDisposable
             // The access token may have expired early or been revoked server-side; a fresh one settles whether
             // the refresh token itself still works.
             _logger.AccessTokenRejected(rpc, _issuerKey);
-            access = await GetAccessTokenAsync(cancellationToken, rejected: access);
+            access = await GetAccessTokenAsync(rejected: access, cancellationToken);
             return await RawAsync(t => call(Bearer(access), t), rpc, cancellationToken);
         }
     });
