@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
@@ -7,8 +8,10 @@ namespace ServiceTokenOperator.Runtime;
 /// <summary>
 /// Runs the leader's work only while this replica holds the Lease (KubernetesClient's LeaderElector + LeaseLock).
 /// The work's token is cancelled as soon as leadership is lost; RunAsync then waits for the work to return and
-/// campaigns again. On shutdown a held lease is released (holder cleared) so another replica takes over at once
-/// instead of after LeaseDuration. Disabled, the work runs at once until shutdown.
+/// campaigns again. If the work ends on its own while leading, the lease is released and RunAsync ends (with the
+/// work's exception, if it threw), like a controller-runtime manager whose runnable failed. On shutdown a held
+/// lease is released (holder cleared) so another replica takes over at once instead of after LeaseDuration.
+/// Disabled, the work runs at once with the shutdown token.
 /// </summary>
 internal sealed class LeaderElection
 {
@@ -56,12 +59,16 @@ internal sealed class LeaderElection
 
         while (!ct.IsCancellationRequested)
         {
-            var lease = _lockFactory();
-            await CampaignOnceAsync(lease, onStartedLeading, ct).ConfigureAwait(false);
+            if (!await CampaignOnceAsync(_lockFactory(), onStartedLeading, ct).ConfigureAwait(false))
+            {
+                return;
+            }
         }
     }
 
-    private async Task CampaignOnceAsync(ILock lease, Func<CancellationToken, Task> onStartedLeading, CancellationToken ct)
+    // Returns whether to campaign again: false when the leader work ended on its own (it then has nothing left to
+    // lead, so the lease is handed over and its exception, if any, propagates).
+    private async Task<bool> CampaignOnceAsync(ILock lease, Func<CancellationToken, Task> onStartedLeading, CancellationToken ct)
     {
         var config = new LeaderElectionConfig(lease)
         {
@@ -71,20 +78,42 @@ internal sealed class LeaderElection
         };
         using var elector = new LeaderElector(config);
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        // Cancelled once the campaign is over: LeaderElector leaves its last renewal attempt running in the
+        // background after a lost lease, and that attempt must not outlive the campaign.
+        using var campaign = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Task? work = null;
+        var workEndedOnItsOwn = false;
+
+        async Task LeadAsync()
+        {
+            try
+            {
+                await onStartedLeading(leading.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (!leading.IsCancellationRequested)
+                {
+                    // Keeping a lease for work that is no longer running would block every other replica.
+                    workEndedOnItsOwn = true;
+                    await campaign.CancelAsync().ConfigureAwait(false);
+                }
+            }
+        }
 
         // The elector raises these on its own loop; the work must not block the renewals, so it runs on the pool.
         elector.OnStartedLeading += () =>
         {
             _isLeader = true;
             Log.StartedLeading(_logger, _options.Identity, _leaseName);
-            work = Task.Run(() => onStartedLeading(leading.Token), CancellationToken.None);
+            work = Task.Run(LeadAsync, CancellationToken.None);
         };
         elector.OnStoppedLeading += () =>
         {
             _isLeader = false;
             leading.Cancel();
-            if (!ct.IsCancellationRequested)
+            if (!campaign.IsCancellationRequested)
             {
                 Log.LostLeadership(_logger, _options.Identity, _leaseName);
             }
@@ -93,17 +122,13 @@ internal sealed class LeaderElection
         elector.OnError += e => Log.LeaderElectionError(_logger, _leaseName, e);
 
         Log.Campaigning(_logger, _options.Identity, _leaseName);
-
-        // Cancelled once the campaign is over: LeaderElector leaves its last renewal attempt running in the
-        // background after a lost lease, and that attempt must not outlive the campaign.
-        using var campaign = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
             await elector.RunUntilLeadershipLostAsync(campaign.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (campaign.IsCancellationRequested)
         {
-            // Shutting down.
+            // Shutting down, or the work ended.
         }
         catch (Exception e)
         {
@@ -117,26 +142,46 @@ internal sealed class LeaderElection
             await campaign.CancelAsync().ConfigureAwait(false);
         }
 
-        if (work is not null)
+        if (work is null)
         {
-            try
+            return true;
+        }
+
+        Exception? failure = null;
+        try
+        {
+            await work.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!workEndedOnItsOwn)
+        {
+            // The work was told to stop.
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        if (ct.IsCancellationRequested || workEndedOnItsOwn)
+        {
+            await ReleaseAsync(lease).ConfigureAwait(false);
+        }
+
+        if (!workEndedOnItsOwn)
+        {
+            if (failure is not null)
             {
-                await work.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // The work was told to stop.
-            }
-            catch (Exception e)
-            {
-                Log.LeaderWorkFailed(_logger, e);
+                Log.LeaderWorkFailed(_logger, failure);
             }
 
-            if (ct.IsCancellationRequested)
-            {
-                await ReleaseAsync(lease).ConfigureAwait(false);
-            }
+            return true;
         }
+
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return false;
     }
 
     // client-go's ReleaseOnCancel: clear the holder so the next candidate need not wait for the lease to expire.

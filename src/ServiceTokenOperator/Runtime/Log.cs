@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "Reconcile of {Key} threw; retrying with backoff")]
     public static partial void ReconcileThrew(ILogger logger, string key, Exception exception);
 
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Warning, Message = "A Reconciled handler threw")]
+    public static partial void ReportFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1040, Level = LogLevel.Information, Message = "Leader election disabled: running as leader")]
     public static partial void LeaderElectionDisabled(ILogger logger);
 

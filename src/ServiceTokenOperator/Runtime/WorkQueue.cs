@@ -34,6 +34,9 @@ internal sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
         _timer = time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>Raised after each reconcile, on the worker, for metrics: key, result, duration, and the exception if it threw.</summary>
+    public event Action<ReconcileReport<TKey>>? Reconciled;
+
     /// <summary>Keys ready to be handed out (not counting those being processed or waiting for a delay).</summary>
     public int Depth
     {
@@ -198,7 +201,9 @@ internal sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
         {
             try
             {
+                var started = _time.GetTimestamp();
                 ReconcileResult result;
+                Exception? failure = null;
                 try
                 {
                     result = await handler(key, ct).ConfigureAwait(false);
@@ -207,14 +212,29 @@ internal sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
                 {
                     Log.ReconcileThrew(_logger, key.ToString() ?? string.Empty, e);
                     result = ReconcileResult.Failed();
+                    failure = e;
                 }
 
                 Apply(key, result);
+                Report(new ReconcileReport<TKey>(key, result, _time.GetElapsedTime(started), failure));
             }
             finally
             {
                 Done(key);
             }
+        }
+    }
+
+    private void Report(ReconcileReport<TKey> report)
+    {
+        try
+        {
+            Reconciled?.Invoke(report);
+        }
+        catch (Exception e)
+        {
+            // A metrics bug must not take a worker down.
+            Log.ReportFailed(_logger, e);
         }
     }
 
@@ -244,7 +264,7 @@ internal sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
             {
                 await _ready.WaitAsync(waiting).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
                 return (false, default!);
             }

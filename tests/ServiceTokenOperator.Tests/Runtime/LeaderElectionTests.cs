@@ -126,5 +126,61 @@ public sealed class LeaderElectionTests
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task RunAsync_WorkThrowsWhileLeading_ReleasesLeaseAndPropagates()
+    {
+        var election = Election();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => election.RunAsync(_ => throw new InvalidOperationException("leader work broke"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal("leader work broke", error.Message);
+        Assert.False(election.IsLeader);
+        Assert.Equal(string.Empty, _lease.Record?.HolderIdentity);
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkReturnsWhileLeading_ReleasesLeaseAndReturns()
+    {
+        var election = Election();
+        var runs = 0;
+
+        await election.RunAsync(_ =>
+        {
+            Interlocked.Increment(ref runs);
+            return Task.CompletedTask;
+        }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, runs);
+        Assert.Equal(string.Empty, _lease.Record?.HolderIdentity);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReleasedLease_AnotherCandidateTakesOverBeforeExpiry()
+    {
+        using var cts = new CancellationTokenSource();
+        var first = Election();
+        var firstLeads = new TaskCompletionSource();
+        var firstRun = first.RunAsync(async ct =>
+        {
+            firstLeads.SetResult();
+            await Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+        }, cts.Token);
+        await firstLeads.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await cts.CancelAsync();
+        await firstRun.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // LeaseDuration is long: only the release lets the second candidate in quickly.
+        var second = new LeaderElection(() => _lease.For("you"), Fast with { Identity = "you", LeaseDuration = TimeSpan.FromMinutes(5) }, NullLogger<LeaderElection>.Instance, TimeProvider.System);
+        var secondLeads = false;
+        await second.RunAsync(_ =>
+        {
+            secondLeads = true;
+            return Task.CompletedTask;
+        }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(secondLeads);
+    }
+
     private LeaderElection Election() => new(() => _lease.For("me"), Fast, NullLogger<LeaderElection>.Instance, TimeProvider.System);
 }

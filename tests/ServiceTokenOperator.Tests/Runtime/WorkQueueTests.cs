@@ -257,6 +257,29 @@ public sealed class WorkQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task Reconciled_ReportsResultDurationAndException()
+    {
+        var reports = new ConcurrentQueue<ReconcileReport<string>>();
+        _queue.Reconciled += reports.Enqueue;
+        _queue.Add("ok");
+        _queue.Add("bad");
+        var run = _queue.RunAsync(1, (key, _) => key == "bad"
+            ? throw new InvalidOperationException("bug")
+            : Task.FromResult(ReconcileResult.RequeueAfter(TimeSpan.FromMinutes(1))), _stop.Token);
+
+        await Eventually.TrueAsync(() => reports.Count == 2, "both reconciles are reported");
+        _queue.ShutDown();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var ok = Assert.Single(reports, r => r.Key == "ok");
+        Assert.Equal(ReconcileOutcome.RequeueAfter, ok.Result.Outcome);
+        Assert.Null(ok.Exception);
+        var bad = Assert.Single(reports, r => r.Key == "bad");
+        Assert.Equal(ReconcileOutcome.Failed, bad.Result.Outcome);
+        Assert.IsType<InvalidOperationException>(bad.Exception);
+    }
+
+    [Fact]
     public async Task ShutDown_LetsInFlightFinish_HandsOutNoMoreKeys()
     {
         var gate = new TaskCompletionSource();

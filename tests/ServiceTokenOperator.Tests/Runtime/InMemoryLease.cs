@@ -55,10 +55,16 @@ internal sealed class InMemoryLease
     {
         public string Identity => identity;
 
-        public Task<LeaderElectionRecord> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(lease.Record!);
+        // Like the real lock, calls honour cancellation: a renewal cancelled with its campaign writes nothing.
+        public Task<LeaderElectionRecord> GetAsync(CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult(lease.Record!);
+        }
 
         public Task<bool> CreateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             lock (lease._gate)
             {
                 if (lease._record is not null)
@@ -73,6 +79,7 @@ internal sealed class InMemoryLease
 
         public Task<bool> UpdateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             lock (lease._gate)
             {
                 // Like an optimistic PUT: a candidate cannot overwrite a lease someone else renewed meanwhile.
