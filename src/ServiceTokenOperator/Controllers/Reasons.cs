@@ -11,6 +11,10 @@ internal static class Reasons
     public const string Revoked = "Revoked";
     public const string CredentialValid = "CredentialValid";
 
+    // The Rotating condition: the previous token is still valid for its grace period, or nothing is in progress.
+    public const string GracePeriod = "GracePeriod";
+    public const string Idle = "Idle";
+
     // Why a new revision is issued.
     public const string FirstIssue = "FirstIssue";
     public const string SecretMissing = "SecretMissing";

@@ -87,7 +87,8 @@ internal static class ServiceTokenDecision
         if (!string.IsNullOrEmpty(rotate) && rotate != status.LastRotateRequest)
             return new(TokenAction.Issue, Reasons.ManualRotationRequested, $"rotation requested by annotation ({rotate})", policy);
 
-        if (status.NextRotationAt is { } next && inputs.Now >= new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc)))
+        // A due rotation waits for its paced slot, so that a wave of them does not hit the vendor at once.
+        if (status.NextRotationAt is { } next && inputs.Now >= Utc(next) && (inputs.RotationSlot is not { } slot || inputs.Now >= slot))
             return new(TokenAction.Issue, Reasons.RotationDue, "the rotation is due", policy);
 
         if (status.PendingRevocations?.Any(p => inputs.Now >= new DateTimeOffset(DateTime.SpecifyKind(p.RevokeAt, DateTimeKind.Utc))) == true)
@@ -99,12 +100,12 @@ internal static class ServiceTokenDecision
         return new(TokenAction.UpToDate, Reasons.UpToDate, $"Secret \"{secret.Metadata.Name}\" holds token {status.TokenId} (revision {status.Revision})", policy);
     }
 
-    /// <summary>The earliest time something is due: the next rotation or a revocation.</summary>
-    public static DateTimeOffset? NextWake(ServiceTokenStatus? status)
+    /// <summary>The earliest time something is due: the next rotation (or its paced slot) or a revocation.</summary>
+    public static DateTimeOffset? NextWake(ServiceTokenStatus? status, DateTimeOffset? rotationSlot = null)
     {
-        var times = (status?.PendingRevocations ?? []).Select(p => p.RevokeAt).ToList();
-        if (status?.NextRotationAt is { } next) times.Add(next);
-        return times.Count == 0 ? null : new DateTimeOffset(DateTime.SpecifyKind(times.Min(), DateTimeKind.Utc));
+        var times = (status?.PendingRevocations ?? []).Select(p => Utc(p.RevokeAt)!.Value).ToList();
+        if (Utc(status?.NextRotationAt) is { } next) times.Add(rotationSlot is { } slot && slot > next ? slot : next);
+        return times.Count == 0 ? null : times.Min();
     }
 
     public static string? OwnerName(V1Secret secret) => secret.Metadata.Annotation(SecretLabels.ServiceToken);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using k8s;
@@ -6,6 +7,7 @@ using k8s.Models;
 using ServiceTokenOperator.Api;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Providers;
+using ServiceTokenOperator.Rotation;
 using ServiceTokenOperator.Runtime;
 using ServiceTokenOperator.Secrets;
 
@@ -22,18 +24,21 @@ internal sealed class ServiceTokenReconciler(
     ProviderCache providers,
     VendorRegistry vendors,
     OperatorSettings settings,
+    RotationScheduler scheduler,
+    RotationPacer pacer,
+    RolloutRestarter restarter,
+    FailPoints failPoints,
     TimeProvider time,
     ILogger<ServiceTokenReconciler> logger)
 {
     public static readonly ResourceType Resource = new(ApiGroup.Group, ApiGroup.VersionName, ServiceToken.Plural, Namespaced: true);
-
-    private static readonly TimeSpan MaxRequeue = TimeSpan.FromHours(12);
 
     private readonly RecentWrites<ServiceToken> _tokens = new();
     private readonly RecentWrites<V1Secret> _secrets = new();
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
+        failPoints.ThrowIfCrashed();
         // A pass may take several steps (finalizer, then issue) on the object each step wrote.
         for (var step = 0; step < 4; step++)
         {
@@ -42,6 +47,8 @@ internal sealed class ServiceTokenReconciler(
             {
                 // Gone: the finalizer already did the revocations.
                 _secrets.Forget(key);
+                pacer.Release(key);
+                await scheduler.ForgetAsync(key, cancellationToken);
                 return ReconcileResult.Done;
             }
 
@@ -61,7 +68,13 @@ internal sealed class ServiceTokenReconciler(
         var secretName = token.Spec.Secret?.Name ?? token.Metadata.Name;
         var secretKey = new ObjectKey(token.Metadata.NamespaceProperty, secretName);
         var secret = _secrets.Resolve(secretKey, caches.Secrets.Get(secretKey));
-        return new ServiceTokenInputs(token, issuer, vendors.Find(issuer?.Vendor), secret, time.GetUtcNow(), settings.MinRotationPeriod, settings.Mac);
+        var vendor = vendors.Find(issuer?.Vendor);
+        var now = time.GetUtcNow();
+        // A due rotation gets a slot in its issuer's pace; the decision waits for it.
+        DateTimeOffset? slot = null;
+        if (ServiceTokenDecision.Utc(token.Status?.NextRotationAt) is { } due && due <= now && issuer is not null && vendor is not null)
+            slot = pacer.Reserve(issuer.Key, ObjectKey.Of(token), due, now, vendor.RotationSpacing);
+        return new ServiceTokenInputs(token, issuer, vendor, secret, now, settings.MinRotationPeriod, settings.Mac, slot);
     }
 
     /// <summary>Does the decided action. A non-null second value means: decide again on this newer object.</summary>
@@ -80,6 +93,7 @@ internal sealed class ServiceTokenReconciler(
                     return (ReconcileResult.Failed(), null);
                 case TokenAction.AddFinalizer:
                     var withFinalizer = await PatchFinalizersAsync(token, [.. token.Metadata.Finalizers ?? [], SecretLabels.Finalizer], ct);
+                    failPoints.Reach(FailPoints.AfterFinalizer);
                     return withFinalizer is null ? (ReconcileResult.Failed(), null) : (ReconcileResult.Done, withFinalizer);
                 case TokenAction.Adopt:
                     return (await AdoptAsync(inputs, decision, ct), null);
@@ -91,13 +105,13 @@ internal sealed class ServiceTokenReconciler(
                     return (await RestoreSecretAsync(inputs, decision, ct), null);
                 default:
                     await WriteStatusAsync(token, Healthy(token, token.Status!, decision.Reason, decision.Message), ct);
-                    return (RequeueAtNextWake(token.Status), null);
+                    return (await WakeAtNextAsync(token, token.Status, inputs.RotationSlot, ct), null);
             }
         }
         catch (VendorException e)
         {
             Log.VendorFailed(logger, ObjectKey.Of(token).ToString(), e.Kind.ToString(), e.Message);
-            await WriteStatusAsync(token, ReportVendorFailure(token, e), CancellationToken.None);
+            await WriteStatusAsync(token, ReportVendorFailure(token, decision, e), CancellationToken.None);
             return (ReconcileResult.Failed(e.RetryAfter), null);
         }
         catch (StatusConflictException)
@@ -134,9 +148,11 @@ internal sealed class ServiceTokenReconciler(
 
         var issued = await provider.CreateAsync(new TokenRequest(name, token.Spec), ct);
         Log.Created(logger, ObjectKey.Of(token).ToString(), issued.TokenId, revision, decision.Reason);
+        failPoints.Reach(FailPoints.AfterCreate);
         try
         {
             await provider.VerifyAsync(issued, ct);
+            failPoints.Reach(FailPoints.AfterVerify);
         }
         catch (VendorException)
         {
@@ -157,11 +173,17 @@ internal sealed class ServiceTokenReconciler(
             return ReconcileResult.Failed();
         }
 
+        failPoints.Reach(FailPoints.AfterSecret);
+        // Workloads pick the new token up before the old one is revoked; after the first issuance nothing runs on it yet.
+        if (previous?.TokenId is not null) await RestartTargetsAsync(token, ct);
+
         var status = Recorded(token, policy, record, settings.Mac.Compute(data), issuer.Key);
         var reason = previous?.TokenId is null ? Reasons.Issued : Reasons.Rotated;
         var message = $"Secret \"{policy.SecretName}\" holds token {issued.TokenId} (revision {revision}, {decision.Reason})";
         await WriteStatusAsync(token, Healthy(token, status, reason, message), ct);
-        return RequeueAtNextWake(status);
+        failPoints.Reach(FailPoints.AfterStatus);
+        pacer.Release(ObjectKey.Of(token));
+        return await WakeAtNextAsync(token, status, null, ct);
     }
 
     /// <summary>The Secret already holds a newer revision than status says: take it as the truth.</summary>
@@ -172,8 +194,11 @@ internal sealed class ServiceTokenReconciler(
         var record = SecretBuilder.ReadRecord(secret)!;
         var status = Recorded(token, decision.Policy!, record, settings.Mac.Compute(ServiceTokenDecision.SecretData(secret)), inputs.Issuer!.Key);
         Log.Adopted(logger, ObjectKey.Of(token).ToString(), record.TokenId, record.Revision);
+        // The crash may have come before the restart: restarting twice is harmless, never restarting is not.
+        if (token.Status?.TokenId is not null) await RestartTargetsAsync(token, ct);
         await WriteStatusAsync(token, Healthy(token, status, Reasons.Adopted, decision.Message), ct);
-        return RequeueAtNextWake(status);
+        pacer.Release(ObjectKey.Of(token));
+        return await WakeAtNextAsync(token, status, null, ct);
     }
 
     private async Task<ReconcileResult> RevokeDueAsync(ServiceTokenInputs inputs, TokenDecision decision, CancellationToken ct)
@@ -192,12 +217,13 @@ internal sealed class ServiceTokenReconciler(
 
             await provider.RevokeAsync(pending.TokenId, ct);
             Log.Revoked(logger, ObjectKey.Of(token).ToString(), pending.TokenId);
+            failPoints.Reach(FailPoints.AfterRevoke);
         }
 
         var status = Clone(token.Status);
         status.PendingRevocations = remaining.Count == 0 ? null : remaining;
         await WriteStatusAsync(token, Healthy(token, status, Reasons.Revoked, decision.Message), ct);
-        return RequeueAtNextWake(status);
+        return await WakeAtNextAsync(token, status, null, ct);
     }
 
     private async Task<ReconcileResult> RestoreSecretAsync(ServiceTokenInputs inputs, TokenDecision decision, CancellationToken ct)
@@ -242,6 +268,7 @@ internal sealed class ServiceTokenReconciler(
             {
                 await provider.RevokeAsync(id, ct);
                 Log.Revoked(logger, ObjectKey.Of(token).ToString(), id);
+                failPoints.Reach(FailPoints.AfterRevoke);
             }
         }
 
@@ -378,6 +405,11 @@ internal sealed class ServiceTokenReconciler(
         var readyMessage = reason == Reasons.UpToDate ? Conditions.Find(status.Conditions, ConditionTypes.Ready)?.Message ?? message : message;
         result.Conditions = Conditions.Set(result.Conditions, ConditionTypes.Ready, true, readyReason, readyMessage, generation, now);
         result.Conditions = Conditions.Set(result.Conditions, ConditionTypes.Stalled, false, readyReason, "", generation, now);
+        // Derived from status alone, so an up-to-date token writes nothing.
+        result.Conditions = result.PendingRevocations is { Count: > 0 } pending
+            ? Conditions.Set(result.Conditions, ConditionTypes.Rotating, true, Reasons.GracePeriod,
+                $"revision {result.Revision} is in the Secret; replaced tokens are revoked from {pending.Min(p => p.RevokeAt).ToString("O", CultureInfo.InvariantCulture)}", generation, now)
+            : Conditions.Set(result.Conditions, ConditionTypes.Rotating, false, Reasons.Idle, "no rotation in progress", generation, now);
         return result;
     }
 
@@ -395,7 +427,7 @@ internal sealed class ServiceTokenReconciler(
         return status;
     }
 
-    private ServiceTokenStatus ReportVendorFailure(ServiceToken token, VendorException e)
+    private ServiceTokenStatus ReportVendorFailure(ServiceToken token, TokenDecision decision, VendorException e)
     {
         var now = time.GetUtcNow();
         var reason = e.Kind switch
@@ -409,17 +441,37 @@ internal sealed class ServiceTokenReconciler(
         var status = ReportProblem(token, new TokenDecision(TokenAction.Wait, reason, e.Message), stalled: !e.IsTransient);
         status.LastFailure = new FailureRecord { Time = now.UtcDateTime, Reason = reason, Message = e.Message };
         status.FailedAttempts = (token.Status?.FailedAttempts ?? 0) + 1;
+        // A failed rotation keeps the old token in the Secret and is retried; Rotating says so.
+        if (decision.Action == TokenAction.Issue && status.TokenId is not null)
+        {
+            status.Conditions = Conditions.Set(status.Conditions, ConditionTypes.Rotating, true, reason,
+                $"issuing a new revision ({decision.Reason}) failed {status.FailedAttempts} time(s): {e.Message}; the Secret keeps revision {status.Revision}", token.Metadata.Generation, now);
+        }
+
         return status;
     }
 
-    private ReconcileResult RequeueAtNextWake(ServiceTokenStatus? status)
+    /// <summary>Sets the token's Quartz trigger to its next time-based action; its fire only enqueues a reconcile.</summary>
+    private async Task<ReconcileResult> WakeAtNextAsync(ServiceToken token, ServiceTokenStatus? status, DateTimeOffset? rotationSlot, CancellationToken ct)
     {
-        if (ServiceTokenDecision.NextWake(status) is not { } wake) return ReconcileResult.Done;
-        var delay = wake - time.GetUtcNow();
-        // Never a zero or negative delay: a due action is taken on the next pass, one second later at the earliest.
-        // Far wake-ups are split: timers cannot wait 90 days, and each pass recomputes the wake-up from status.
-        if (delay < TimeSpan.FromSeconds(1)) delay = TimeSpan.FromSeconds(1);
-        return ReconcileResult.RequeueAfter(delay > MaxRequeue ? MaxRequeue : delay);
+        var key = ObjectKey.Of(token);
+        if (ServiceTokenDecision.NextWake(status, rotationSlot) is not { } wake)
+        {
+            await scheduler.ForgetAsync(key, ct);
+            return ReconcileResult.Done;
+        }
+
+        // Never in the past: a due action is taken on the next pass, one second later at the earliest.
+        var earliest = time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        await scheduler.WakeAtAsync(key, wake < earliest ? earliest : wake, ct);
+        return ReconcileResult.Done;
+    }
+
+    private async Task RestartTargetsAsync(ServiceToken token, CancellationToken ct)
+    {
+        if (token.Spec.Rotation?.RestartTargets is not { Count: > 0 }) return;
+        await restarter.RestartAsync(token, ct);
+        failPoints.Reach(FailPoints.AfterRestart);
     }
 
     private static ServiceTokenStatus Clone(ServiceTokenStatus? status) =>

@@ -3,6 +3,7 @@ using k8s.Models;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Controllers;
 using ServiceTokenOperator.Providers;
+using ServiceTokenOperator.Rotation;
 using ServiceTokenOperator.Runtime;
 using ServiceTokenOperator.Secrets;
 
@@ -12,7 +13,15 @@ namespace ServiceTokenOperator.Hosting;
 /// Starts the caches on every replica (followers keep them warm), and the work queues only while this replica
 /// holds the Lease. Informer events become work-queue keys; reconcilers do the rest.
 /// </summary>
-internal sealed class ControllerManager(IKubernetes client, OperatorOptions options, VendorRegistry vendors, TimeProvider time, ILoggerFactory loggers)
+internal sealed class ControllerManager(
+    IKubernetes client,
+    OperatorOptions options,
+    VendorRegistry vendors,
+    RotationScheduler scheduler,
+    RotationPacer pacer,
+    FailPoints failPoints,
+    TimeProvider time,
+    ILoggerFactory loggers)
     : BackgroundService
 {
     private OperatorCaches? _caches;
@@ -38,7 +47,8 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
 
         var writer = new StatusWriter(client);
         var providers = new ProviderCache(client, vendors, settings, time);
-        var tokens = new ServiceTokenReconciler(caches, client, writer, providers, vendors, settings, time, loggers.CreateLogger<ServiceTokenReconciler>());
+        var restarter = new RolloutRestarter(client, time, loggers.CreateLogger<RolloutRestarter>());
+        var tokens = new ServiceTokenReconciler(caches, client, writer, providers, vendors, settings, scheduler, pacer, restarter, failPoints, time, loggers.CreateLogger<ServiceTokenReconciler>());
         var issuers = new IssuerReconciler(caches, writer, providers, vendors, settings, time, loggers.CreateLogger<IssuerReconciler>());
         using var tokenQueue = new WorkQueue<ObjectKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<ObjectKey>>());
         using var issuerQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
@@ -85,9 +95,19 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
             foreach (var issuer in caches.TokenIssuers.List()) issuerQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
             foreach (var issuer in caches.ClusterTokenIssuers.List()) issuerQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
             foreach (var token in caches.ServiceTokens.List()) tokenQueue.Add(ObjectKey.Of(token));
-            await Task.WhenAll(
-                tokenQueue.RunAsync(options.Workers, tokens.ReconcileAsync, leading),
-                issuerQueue.RunAsync(2, issuers.ReconcileAsync, leading));
+            // Time-based wake-ups are rebuilt by those reconciles; overdue rotations are paced per issuer.
+            await scheduler.StartAsync(tokenQueue.Add, leading);
+            try
+            {
+                await Task.WhenAll(
+                    tokenQueue.RunAsync(options.Workers, tokens.ReconcileAsync, leading),
+                    issuerQueue.RunAsync(2, issuers.ReconcileAsync, leading));
+            }
+            finally
+            {
+                await scheduler.StopAsync();
+                pacer.Clear();
+            }
         }, stoppingToken);
     }
 

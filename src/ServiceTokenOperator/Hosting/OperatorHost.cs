@@ -3,6 +3,8 @@ using k8s;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
+using ServiceTokenOperator.Controllers;
+
 namespace ServiceTokenOperator.Hosting;
 
 /// <summary>The operator process: controllers plus the HTTP endpoints an SRE expects (/healthz, /readyz) on the metrics port.</summary>
@@ -20,6 +22,9 @@ internal sealed class OperatorHost : IAsyncDisposable
     public Uri MetricsBase { get; }
 
     public ControllerManager Controllers => _app.Services.GetRequiredService<ControllerManager>();
+
+    /// <summary>Crash injection, for tests; disarmed unless a test arms it.</summary>
+    public FailPoints FailPoints => _app.Services.GetRequiredService<FailPoints>();
 
     public static async Task<OperatorHost> StartAsync(OperatorOptions options, Action<ILoggingBuilder>? logging = null, bool loopbackOnly = false, CancellationToken cancellationToken = default)
     {

@@ -1,8 +1,11 @@
 using k8s;
+using Quartz;
+using ServiceTokenOperator.Controllers;
 using ServiceTokenOperator.Providers;
 using ServiceTokenOperator.Providers.Akka;
 using ServiceTokenOperator.Providers.PlanetScale;
 using ServiceTokenOperator.Providers.Upsun;
+using ServiceTokenOperator.Rotation;
 
 namespace ServiceTokenOperator.Hosting;
 
@@ -11,8 +14,20 @@ internal static class OperatorServiceCollectionExtensions
 {
     public static IServiceCollection AddServiceTokenOperator(this IServiceCollection services, OperatorOptions options, KubernetesClientConfiguration kubernetes)
     {
+        var time = TimeProvider.System;
         services.AddSingleton(options);
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(time);
+        // Quartz holds the time-based wake-ups. Its scheduler is started and stopped with leadership, not as a hosted
+        // service; a unique name keeps two operator hosts in one process (tests) apart in Quartz's scheduler registry.
+        services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(s => s.InstanceName = $"servicetoken-operator-{Guid.NewGuid():N}");
+            q.UseTimeProvider(time);
+            q.UseInMemoryStore();
+        });
+        services.AddSingleton<RotationScheduler>();
+        services.AddSingleton<RotationPacer>();
+        services.AddSingleton<FailPoints>();
         services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubernetes));
         services.AddPlanetScaleVendor();
         services.AddUpsunVendors();

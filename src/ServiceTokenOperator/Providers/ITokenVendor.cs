@@ -14,6 +14,12 @@ internal interface ITokenVendor
     /// <summary>Longest vendor-side token name the vendor accepts; names are shortened and hashed to fit.</summary>
     int MaxTokenNameLength { get; }
 
+    /// <summary>
+    /// Least time between two scheduled rotations on one account, so that a wave of due rotations (after an outage,
+    /// a restart, or tokens applied together) stays well inside the vendor's rate limit.
+    /// </summary>
+    TimeSpan RotationSpacing { get; }
+
     /// <summary>Checks the issuer block and the credential Secret's keys; a problem names the field or key.</summary>
     ConfigProblem? ValidateIssuer(TokenIssuerSpec spec, IReadOnlyDictionary<string, byte[]> credentials);
 

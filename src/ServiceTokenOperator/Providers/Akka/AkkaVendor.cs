@@ -20,6 +20,9 @@ internal sealed class AkkaVendor(TimeProvider time, ILoggerFactory loggerFactory
     // enough for the CLI's `akka project tokens list` table and any plausible server-side limit.
     public int MaxTokenNameLength => 128;
 
+    // Rate limits are undocumented (RESOURCE_EXHAUSTED exists): one rotation every two seconds is conservative.
+    public TimeSpan RotationSpacing => TimeSpan.FromSeconds(2);
+
     /// <summary>Timeout of each gRPC call. Default 10 s.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -10,6 +10,10 @@ internal sealed class PlanetScaleVendor(IHttpClientFactory httpClientFactory, Ti
 
     public int MaxTokenNameLength => PlanetScaleDefaults.MaxTokenNameLength;
 
+    // 600 requests a minute per credential; a rotation costs up to ~5 (create, access grants, revoke): 60 a minute
+    // leaves half the budget to everything else the account does.
+    public TimeSpan RotationSpacing => TimeSpan.FromSeconds(1);
+
     public ConfigProblem? ValidateIssuer(TokenIssuerSpec spec, IReadOnlyDictionary<string, byte[]> credentials)
     {
         if (spec.PlanetScale is not { } planetScale)

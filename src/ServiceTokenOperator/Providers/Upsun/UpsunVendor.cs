@@ -20,6 +20,9 @@ internal sealed class UpsunVendor(UpsunBrand brand, IHttpClientFactory httpClien
 
     public int MaxTokenNameLength => NameLimit;
 
+    // The rate limits are not documented: one rotation (create, verify, revoke) every two seconds is conservative.
+    public TimeSpan RotationSpacing => TimeSpan.FromSeconds(2);
+
     public ConfigProblem? ValidateIssuer(TokenIssuerSpec spec, IReadOnlyDictionary<string, byte[]> credentials)
     {
         var blocks = Vendors.BlocksOf(spec);
