@@ -75,7 +75,7 @@ internal static class ServiceTokenDecision
         // Drift of the data itself can only be repaired by a new token: the old value may have leaked or be lost.
         if (secret is null)
             return new(TokenAction.Issue, Reasons.SecretMissing, $"Secret \"{policy!.SecretName}\" is missing; issuing a new token", policy);
-        if (status.SecretMac is not null && inputs.Mac.Compute(SecretData(secret)) != status.SecretMac)
+        if (status.SecretMac is not null && inputs.Mac.Compute(SecretBuilder.ManagedData(secret, policy!, token.Spec.Secret?.Template, issuer.Vendor)) != status.SecretMac)
             return new(TokenAction.Issue, Reasons.SecretDataChanged, $"the data of Secret \"{secret.Metadata.Name}\" was changed; issuing a new token", policy);
         if (status.SecretName is not null && status.SecretName != policy!.SecretName)
             return new(TokenAction.Issue, Reasons.SpecChanged, $"spec.secret.name changed to \"{policy.SecretName}\"; issuing a new token", policy);

@@ -134,7 +134,17 @@ internal sealed class ServiceTokenReconciler(
         var vendor = inputs.Vendor!;
         // Only Secrets labelled as ours are cached: before creating a token, make sure the name is not someone else's.
         var existing = inputs.Secret ?? await ReadSecretAsync(token.Metadata.NamespaceProperty, policy.SecretName, ct);
-        if (existing is not null && ServiceTokenDecision.OwnerName(existing) != token.Metadata.Name)
+        var merge = policy.CreationPolicy == TokenPolicy.CreationMerge;
+        if (merge && existing is null)
+        {
+            // Merge writes into a Secret someone else creates; until it exists there is nowhere to put a token.
+            var missing = new TokenDecision(TokenAction.Wait, Reasons.SecretMissing, $"spec.secret.name: Secret \"{policy.SecretName}\" does not exist; creationPolicy Merge writes only into an existing Secret", policy);
+            await WriteStatusAsync(token, ReportProblem(token, missing, stalled: false), ct);
+            return ReconcileResult.Failed();
+        }
+
+        var owner = existing is null ? null : ServiceTokenDecision.OwnerName(existing);
+        if (existing is not null && owner != token.Metadata.Name && !(merge && owner is null))
         {
             var problem = new TokenDecision(TokenAction.Stall, Reasons.SecretNotOwned, $"spec.secret.name: Secret \"{policy.SecretName}\" already exists and is not managed by this ServiceToken", policy);
             await WriteStatusAsync(token, ReportProblem(token, problem, stalled: true), ct);
@@ -165,7 +175,7 @@ internal sealed class ServiceTokenReconciler(
         var now = time.GetUtcNow();
         var record = new SecretBuilder.Record(issued.TokenId, issued.Name, revision, now, issued.ExpiresAt);
         var desired = SecretBuilder.Build(token, policy, record, data);
-        if (!await WriteSecretAsync(token, existing, desired, keepData: false, ct))
+        if (!await WriteSecretAsync(token, policy, existing, desired, keepData: false, ct))
         {
             await RevokeQuietlyAsync(provider, issued.TokenId);
             var problem = new TokenDecision(TokenAction.Stall, Reasons.SecretNotOwned, $"spec.secret.name: Secret \"{policy.SecretName}\" already exists and is not managed by this ServiceToken", policy);
@@ -192,7 +202,8 @@ internal sealed class ServiceTokenReconciler(
         var token = inputs.Token;
         var secret = inputs.Secret!;
         var record = SecretBuilder.ReadRecord(secret)!;
-        var status = Recorded(token, decision.Policy!, record, settings.Mac.Compute(ServiceTokenDecision.SecretData(secret)), inputs.Issuer!.Key);
+        var managed = SecretBuilder.ManagedData(secret, decision.Policy!, token.Spec.Secret?.Template, inputs.Issuer!.Vendor!);
+        var status = Recorded(token, decision.Policy!, record, settings.Mac.Compute(managed), inputs.Issuer.Key);
         Log.Adopted(logger, ObjectKey.Of(token).ToString(), record.TokenId, record.Revision);
         // The crash may have come before the restart: restarting twice is harmless, never restarting is not.
         if (token.Status?.TokenId is not null) await RestartTargetsAsync(token, ct);
@@ -233,7 +244,7 @@ internal sealed class ServiceTokenReconciler(
         var record = new SecretBuilder.Record(status.TokenId!, status.TokenName ?? "", status.Revision ?? 0,
             ServiceTokenDecision.Utc(status.IssuedAt) ?? time.GetUtcNow(), ServiceTokenDecision.Utc(status.ExpiresAt));
         var desired = SecretBuilder.Build(token, decision.Policy!, record, new Dictionary<string, string>());
-        await WriteSecretAsync(token, inputs.Secret, desired, keepData: true, ct);
+        await WriteSecretAsync(token, decision.Policy!, inputs.Secret, desired, keepData: true, ct);
         Log.Restored(logger, ObjectKey.Of(token).ToString(), decision.Message);
         return ReconcileResult.Done;
     }
@@ -250,7 +261,10 @@ internal sealed class ServiceTokenReconciler(
         {
             if (revoke && !toRevoke.Contains(held)) toRevoke.Add(held);
             // Never a dead Secret: the Secret goes before the token it holds is revoked; with Retain it stays, unowned.
-            if (revoke) await DeleteSecretAsync(secret, ct);
+            // A merged Secret belongs to someone else: only our keys, labels and annotations leave it.
+            var merged = token.Spec.Secret?.CreationPolicy == TokenPolicy.CreationMerge;
+            if (revoke && merged) await UnmergeSecretAsync(token, secret, inputs.Issuer?.Vendor, ct);
+            else if (revoke) await DeleteSecretAsync(secret, ct);
             else await ReleaseSecretAsync(token, secret, ct);
         }
 
@@ -277,7 +291,7 @@ internal sealed class ServiceTokenReconciler(
     }
 
     /// <summary>Creates or replaces the Secret. False when a Secret of that name exists that this ServiceToken does not manage.</summary>
-    private async Task<bool> WriteSecretAsync(ServiceToken token, V1Secret? existing, V1Secret desired, bool keepData, CancellationToken ct)
+    private async Task<bool> WriteSecretAsync(ServiceToken token, TokenPolicy policy, V1Secret? existing, V1Secret desired, bool keepData, CancellationToken ct)
     {
         var key = ObjectKey.Of(desired);
         if (existing is null)
@@ -296,8 +310,16 @@ internal sealed class ServiceTokenReconciler(
             }
         }
 
-        if (keepData) desired.Data = existing.Data;
-        desired.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+        if (policy.CreationPolicy == TokenPolicy.CreationMerge)
+        {
+            desired = SecretBuilder.MergeInto(existing, desired, keepData);
+        }
+        else
+        {
+            if (keepData) desired.Data = existing.Data;
+            desired.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+        }
+
         var replaced = await client.CoreV1.ReplaceNamespacedSecretAsync(desired, desired.Metadata.Name, desired.Metadata.NamespaceProperty, cancellationToken: ct);
         _secrets.Record(key, existing.Metadata.ResourceVersion, replaced);
         return true;
@@ -327,6 +349,16 @@ internal sealed class ServiceTokenReconciler(
         }
 
         _secrets.Record(ObjectKey.Of(secret), secret.Metadata.ResourceVersion, null);
+    }
+
+    private async Task UnmergeSecretAsync(ServiceToken token, V1Secret secret, string? vendor, CancellationToken ct)
+    {
+        var keys = SecretTemplateRenderer.Keys(token.Spec.Secret?.Template, vendor ?? "");
+        var fresh = await ReadSecretAsync(secret.Metadata.NamespaceProperty, secret.Metadata.Name, ct);
+        if (fresh is null) return;
+        var replaced = await client.CoreV1.ReplaceNamespacedSecretAsync(SecretBuilder.Unmerge(fresh, keys), fresh.Metadata.Name, fresh.Metadata.NamespaceProperty, cancellationToken: ct);
+        _secrets.Record(ObjectKey.Of(secret), fresh.Metadata.ResourceVersion, null);
+        _ = replaced;
     }
 
     private async Task ReleaseSecretAsync(ServiceToken token, V1Secret secret, CancellationToken ct)

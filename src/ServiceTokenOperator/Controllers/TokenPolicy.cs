@@ -13,6 +13,7 @@ internal sealed record TokenPolicy(TimeSpan? Every, CronSchedule? Schedule, Time
 
     public const string CreationOwner = "Owner";
     public const string CreationOrphan = "Orphan";
+    public const string CreationMerge = "Merge";
 
     /// <summary>Parses the spec; what the schema could not reject comes back as a problem naming the field.</summary>
     public static (TokenPolicy? Policy, ConfigProblem? Problem) From(ServiceToken token, TimeSpan minRotationPeriod)
@@ -65,8 +66,8 @@ internal sealed record TokenPolicy(TimeSpan? Every, CronSchedule? Schedule, Time
             return Fail("spec.deletionPolicy", $"\"{deletion}\" is not Revoke or Retain");
 
         var creation = token.Spec.Secret?.CreationPolicy ?? CreationOwner;
-        if (creation is not CreationOwner and not CreationOrphan)
-            return Fail("spec.secret.creationPolicy", $"\"{creation}\" is not Owner or Orphan");
+        if (creation is not CreationOwner and not CreationOrphan and not CreationMerge)
+            return Fail("spec.secret.creationPolicy", $"\"{creation}\" is not Owner, Orphan or Merge");
 
         var issuerKind = token.Spec.IssuerRef.Kind ?? TokenIssuer.KindName;
         if (issuerKind is not TokenIssuer.KindName and not ClusterTokenIssuer.KindName)

@@ -53,6 +53,62 @@ internal static class SecretBuilder
         };
     }
 
+    /// <summary>
+    /// With creation policy Merge the Secret belongs to someone else: ours are only our keys, labels and annotations,
+    /// laid over what is there. Everything else stays as its owner wrote it.
+    /// </summary>
+    public static V1Secret MergeInto(V1Secret existing, V1Secret desired, bool keepData)
+    {
+        var labels = new Dictionary<string, string>(existing.Metadata.Labels ?? new Dictionary<string, string>());
+        foreach (var (k, v) in desired.Metadata.Labels ?? new Dictionary<string, string>()) labels[k] = v;
+        var annotations = new Dictionary<string, string>(existing.Metadata.Annotations ?? new Dictionary<string, string>());
+        foreach (var (k, v) in desired.Metadata.Annotations ?? new Dictionary<string, string>()) annotations[k] = v;
+        var data = new Dictionary<string, byte[]>(existing.Data ?? new Dictionary<string, byte[]>());
+        if (!keepData)
+        {
+            foreach (var (k, v) in desired.Data ?? new Dictionary<string, byte[]>()) data[k] = v;
+        }
+
+        return new V1Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Type = existing.Type,
+            Immutable = existing.Immutable,
+            StringData = null,
+            Metadata = new V1ObjectMeta
+            {
+                Name = existing.Metadata.Name,
+                NamespaceProperty = existing.Metadata.NamespaceProperty,
+                Labels = labels,
+                Annotations = annotations,
+                OwnerReferences = existing.Metadata.OwnerReferences,
+                Finalizers = existing.Metadata.Finalizers,
+                ResourceVersion = existing.Metadata.ResourceVersion,
+            },
+            Data = data,
+        };
+    }
+
+    /// <summary>Takes our keys, labels and annotations back out of a merged Secret, leaving the rest to its owner.</summary>
+    public static V1Secret Unmerge(V1Secret existing, IReadOnlyList<string> keys)
+    {
+        var ours = new HashSet<string>([SecretLabels.ManagedBy, SecretLabels.TokenId, SecretLabels.Revision, SecretLabels.IssuedAt, SecretLabels.ExpiresAt, SecretLabels.TokenName, SecretLabels.ServiceToken]);
+        existing.Metadata.Labels = existing.Metadata.Labels?.Where(p => !ours.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        existing.Metadata.Annotations = existing.Metadata.Annotations?.Where(p => !ours.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        existing.Data = existing.Data?.Where(p => !keys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        return existing;
+    }
+
+    /// <summary>The data the HMAC covers: all of it for a Secret we own, only our keys in a merged one.</summary>
+    public static IReadOnlyDictionary<string, byte[]> ManagedData(V1Secret secret, TokenPolicy policy, SecretTemplate? template, string vendor)
+    {
+        var data = (IReadOnlyDictionary<string, byte[]>?)secret.Data ?? new Dictionary<string, byte[]>();
+        if (policy.CreationPolicy != TokenPolicy.CreationMerge) return data;
+        var keys = SecretTemplateRenderer.Keys(template, vendor);
+        return data.Where(p => keys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+    }
+
     /// <summary>Reads the record back from a Secret written by <see cref="Build"/>, for adoption after a crash.</summary>
     public static Record? ReadRecord(V1Secret secret)
     {

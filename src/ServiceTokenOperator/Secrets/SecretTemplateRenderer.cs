@@ -21,6 +21,10 @@ internal static partial class SecretTemplateRenderer
         _ => [],
     };
 
+    /// <summary>The keys a rendered Secret holds: the template's, else the vendor's defaults.</summary>
+    public static IReadOnlyList<string> Keys(SecretTemplate? template, string vendor) =>
+        template?.Data is { } data ? [.. data.Keys] : DefaultKeys(vendor);
+
     /// <summary>Checks a template before any vendor call; the problem names the key.</summary>
     public static ConfigProblem? Validate(SecretTemplate? template, string vendor)
     {

@@ -9,7 +9,7 @@ public sealed class SecretTarget
     [JsonPropertyName("name")]
     public string? Name { get; set; }
 
-    /// <summary>Who owns the Secret: Owner (default; created with an ownerReference to the ServiceToken, so it goes with it) or Orphan (created without one, so it stays).</summary>
+    /// <summary>Who owns the Secret: Owner (default; created with an ownerReference to the ServiceToken), Orphan (created without one) or Merge (not created: the token's keys are written into an existing Secret).</summary>
     [JsonPropertyName("creationPolicy")]
     public string? CreationPolicy { get; set; }
 
