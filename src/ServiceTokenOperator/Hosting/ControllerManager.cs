@@ -58,7 +58,10 @@ internal sealed class ControllerManager(
             foreach (var token in caches.TokensOf(kind, @namespace, name)) tokenQueue.Add(ObjectKey.Of(token));
         }
 
-        caches.ServiceTokens.Changed += e => tokenQueue.Add(ObjectKey.Of((e.NewObject ?? e.OldObject)!));
+        caches.ServiceTokens.Changed += e =>
+        {
+            if (ChangePredicates.SpecOrMetadataChanged(e)) tokenQueue.Add(ObjectKey.Of(e.Object));
+        };
         caches.Secrets.Changed += e =>
         {
             var secret = (e.NewObject ?? e.OldObject)!;
