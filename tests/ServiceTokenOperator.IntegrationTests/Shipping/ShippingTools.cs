@@ -20,6 +20,11 @@ internal static class ShippingTools
     public static string Lua() =>
         Environment.GetEnvironmentVariable("LUA_BIN") is { Length: > 0 } env ? env : OnPath("lua5.1") ?? throw Missing("lua5.1", "LUA_BIN");
 
+    /// <summary>KUBECTL_BIN, else kubectl on PATH, else .tools/bin/kubectl.</summary>
+    public static string Kubectl() =>
+        Environment.GetEnvironmentVariable("KUBECTL_BIN") is { Length: > 0 } env ? env
+        : OnPath("kubectl") ?? (File.Exists(Path.Combine(RepoPaths.Tools, "bin", "kubectl")) ? Path.Combine(RepoPaths.Tools, "bin", "kubectl") : throw Missing("kubectl", "KUBECTL_BIN"));
+
     public static string Node() => OnPath("node") ?? throw Missing("node", "PATH");
 
     /// <summary>The node_modules folder holding kubernetes-models: KUBERNETES_MODELS_DIR, else .tools/node_modules.</summary>

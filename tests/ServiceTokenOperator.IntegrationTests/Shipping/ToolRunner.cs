@@ -5,7 +5,8 @@ namespace ServiceTokenOperator.IntegrationTests.Shipping;
 /// <summary>Runs an external tool (helm, lua5.1, node) with a bound on its run time.</summary>
 internal static class ToolRunner
 {
-    public static async Task<ToolResult> RunAsync(string file, IEnumerable<string> args, string? stdin = null, int seconds = 120)
+    public static async Task<ToolResult> RunAsync(
+        string file, IEnumerable<string> args, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null, int seconds = 120)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -16,6 +17,7 @@ internal static class ToolRunner
             WorkingDirectory = RepoPaths.Root,
         };
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
