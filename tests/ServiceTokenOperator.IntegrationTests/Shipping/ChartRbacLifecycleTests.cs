@@ -82,6 +82,7 @@ public sealed class ChartRbacLifecycleTests(ChartRbacWorld world) : IClassFixtur
 
     private void AssertNoDenials()
     {
+        Assert.True(world.Authorizer.AllowedFor(world.OperatorUser) > 0, "the operator did not call the API as the chart's ServiceAccount");
         var denials = world.Authorizer.Denials.Where(d => d.StartsWith(world.OperatorUser, StringComparison.Ordinal)).ToList();
         Assert.True(denials.Count == 0, "the chart's RBAC denied the operator:\n" + string.Join('\n', denials));
     }

@@ -176,4 +176,30 @@ public sealed class ChartTests
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(field, result.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ChartReadme_ValuesTable_NamesEveryValue()
+    {
+        var values = HelmChart.Documents(File.ReadAllText(Path.Combine(RepoPaths.Chart, "values.yaml"))).Single();
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Chart, "README.md"));
+        var missing = Keys(values, "").Where(k => !readme.Contains($"| `{k}` |", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, "charts/servicetoken-operator/README.md lacks values: " + string.Join(", ", missing));
+    }
+
+    /// <summary>Leaf keys; an object documented as a whole (security contexts, resources.*) counts as a leaf.</summary>
+    private static IEnumerable<string> Keys(JsonObject node, string prefix)
+    {
+        foreach (var (key, value) in node)
+        {
+            var path = prefix + key;
+            if (value is JsonObject { Count: > 0 } child && path is not ("podSecurityContext" or "securityContext" or "resources.requests" or "resources.limits"))
+            {
+                foreach (var nested in Keys(child, path + ".")) yield return nested;
+            }
+            else
+            {
+                yield return path;
+            }
+        }
+    }
 }

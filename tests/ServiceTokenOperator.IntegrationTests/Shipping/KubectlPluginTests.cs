@@ -1,5 +1,3 @@
-using System.Text.Json;
-using k8s;
 using Microsoft.Extensions.Time.Testing;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Cli;
