@@ -15,6 +15,7 @@ return verb switch
     "run" => await RunVerb.RunAsync(rest, stop.Token),
     "sandbox" => await SandboxVerb.RunAsync(rest, stop.Token),
     "crds" => CrdsVerb.Run(Console.Out),
+    "plugin" => await PluginVerb.RunAsync(rest, Console.Out, Console.Error, TimeProvider.System, stop.Token),
     "version" => PrintVersion(),
     _ => Usage(verb),
 };
@@ -33,6 +34,7 @@ static int Usage(string verb)
           run       run the operator (--kubeconfig, --metrics-port, --leader-elect, --namespace, --cluster-id, --workers, --min-rotation-period)
           sandbox   start a local Kubernetes API, vendor simulators and the operator (--dir, --world-only, --exit-after)
           crds      print the CustomResourceDefinitions
+          plugin    kubectl servicetoken verbs: rotate NAME [-n NS], status [NAME] [-n NS | -A] (entry point deploy/kubectl/kubectl-servicetoken)
           version   print the version
         """);
     return help ? 0 : 2;

@@ -32,7 +32,7 @@ internal static class StatusTable
         while (await timer.WaitForNextTickAsync(cancellationToken));
     }
 
-    private static string Render(IReadOnlyList<ServiceToken> tokens)
+    internal static string Render(IReadOnlyList<ServiceToken> tokens)
     {
         var rows = new List<string[]> { new[] { "NAMESPACE", "NAME", "READY", "REASON", "ISSUER", "SECRET", "TOKEN ID", "REV", "NEXT ROTATION" } };
         rows.AddRange(tokens.Select(t =>
