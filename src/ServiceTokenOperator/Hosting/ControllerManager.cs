@@ -5,6 +5,7 @@ using ServiceTokenOperator.Controllers;
 using ServiceTokenOperator.Providers;
 using ServiceTokenOperator.Runtime;
 using ServiceTokenOperator.Secrets;
+using ServiceTokenOperator.Sweep;
 
 namespace ServiceTokenOperator.Hosting;
 
@@ -27,7 +28,8 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
     {
         var clusterId = await ClusterIdentity.ResolveAsync(client, options.ClusterId, stoppingToken);
         var macKey = await MacKeyStore.LoadOrCreateAsync(client, options.Namespace, stoppingToken);
-        var settings = new OperatorSettings(clusterId, options.Namespace, options.MinRotationPeriod, new SecretMac(macKey), options.IssuerRecheckInterval);
+        var settings = new OperatorSettings(clusterId, options.Namespace, options.MinRotationPeriod, new SecretMac(macKey), options.IssuerRecheckInterval,
+            options.OrphanSweepInterval, options.OrphanSafetyWindow);
 
         var caches = new OperatorCaches(
             Informer<ServiceToken>(ServiceTokenReconciler.Resource),
@@ -39,7 +41,8 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
         var writer = new StatusWriter(client);
         var providers = new ProviderCache(client, vendors, settings, time);
         var tokens = new ServiceTokenReconciler(caches, client, writer, providers, vendors, settings, time, loggers.CreateLogger<ServiceTokenReconciler>());
-        var issuers = new IssuerReconciler(caches, writer, providers, vendors, settings, time, loggers.CreateLogger<IssuerReconciler>());
+        var sweeper = new OrphanSweeper(caches, settings, time, loggers.CreateLogger<OrphanSweeper>());
+        var issuers = new IssuerReconciler(caches, writer, providers, vendors, settings, sweeper, time, loggers.CreateLogger<IssuerReconciler>());
         using var tokenQueue = new WorkQueue<ObjectKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<ObjectKey>>());
         using var issuerQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
 
