@@ -78,7 +78,7 @@ internal sealed class IssuerReconciler(
             var provider = await providers.GetAsync(issuer, refresh: false, ct);
             var revoked = await sweeper.SweepAsync(issuer.Key, provider, ct);
             status.LastOrphanSweep = time.GetUtcNow().UtcDateTime;
-            status.OrphansRevoked = revoked;
+            status.OrphansRevoked = (status.OrphansRevoked ?? 0) + revoked;
             return null;
         }
         catch (VendorException e)

@@ -43,6 +43,8 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
         var tokens = new ServiceTokenReconciler(caches, client, writer, providers, vendors, settings, time, loggers.CreateLogger<ServiceTokenReconciler>());
         var sweeper = new OrphanSweeper(caches, settings, time, loggers.CreateLogger<OrphanSweeper>());
         var issuers = new IssuerReconciler(caches, writer, providers, vendors, settings, sweeper, time, loggers.CreateLogger<IssuerReconciler>());
+        var usage = new IssuerUsageReconciler(caches, client, writer, settings, loggers.CreateLogger<IssuerUsageReconciler>());
+        using var usageQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
         using var tokenQueue = new WorkQueue<ObjectKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<ObjectKey>>());
         using var issuerQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
 
@@ -52,6 +54,14 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
         }
 
         caches.ServiceTokens.Changed += e => tokenQueue.Add(ObjectKey.Of((e.NewObject ?? e.OldObject)!));
+        caches.ServiceTokens.Changed += e =>
+        {
+            // Both versions: a changed issuerRef or a token that stopped needing its issuer releases the old one.
+            foreach (var token in new[] { e.OldObject, e.NewObject }.OfType<ServiceToken>())
+            {
+                foreach (var key in IssuerUsage.KeysOf(token)) usageQueue.Add(key);
+            }
+        };
         caches.Secrets.Changed += e =>
         {
             var secret = (e.NewObject ?? e.OldObject)!;
@@ -61,11 +71,13 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
         {
             var issuer = (e.NewObject ?? e.OldObject)!;
             issuerQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
+            usageQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
         };
         caches.ClusterTokenIssuers.Changed += e =>
         {
             var issuer = (e.NewObject ?? e.OldObject)!;
             issuerQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
+            usageQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
         };
         issuers.ReadinessChanged += issuer => WakeTokensOf(issuer.Kind, issuer.Namespace, issuer.Name);
 
@@ -85,12 +97,23 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
         await election.RunAsync(async leading =>
         {
             // A new leader starts from everything in the cache: nothing is assumed from a previous term.
-            foreach (var issuer in caches.TokenIssuers.List()) issuerQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
-            foreach (var issuer in caches.ClusterTokenIssuers.List()) issuerQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
+            foreach (var issuer in caches.TokenIssuers.List())
+            {
+                issuerQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
+                usageQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
+            }
+
+            foreach (var issuer in caches.ClusterTokenIssuers.List())
+            {
+                issuerQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
+                usageQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
+            }
+
             foreach (var token in caches.ServiceTokens.List()) tokenQueue.Add(ObjectKey.Of(token));
             await Task.WhenAll(
                 tokenQueue.RunAsync(options.Workers, tokens.ReconcileAsync, leading),
-                issuerQueue.RunAsync(2, issuers.ReconcileAsync, leading));
+                issuerQueue.RunAsync(2, issuers.ReconcileAsync, leading),
+                usageQueue.RunAsync(1, usage.ReconcileAsync, leading));
         }, stoppingToken);
     }
 

@@ -26,7 +26,7 @@ public sealed class TokenIssuerStatus
     [JsonPropertyName("lastOrphanSweep")]
     public DateTime? LastOrphanSweep { get; set; }
 
-    /// <summary>How many orphaned vendor tokens the last orphan sweep revoked.</summary>
+    /// <summary>Orphaned vendor tokens the orphan sweeps of this issuer have revoked, in total.</summary>
     [JsonPropertyName("orphansRevoked")]
     public int? OrphansRevoked { get; set; }
 }
