@@ -45,7 +45,7 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
         var issuers = new IssuerReconciler(caches, writer, providers, vendors, settings, sweeper, time, loggers.CreateLogger<IssuerReconciler>());
         var usage = new IssuerUsageReconciler(caches, client, writer, settings, loggers.CreateLogger<IssuerUsageReconciler>());
         using var usageQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
-        using var tokenQueue = new WorkQueue<ObjectKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<ObjectKey>>());
+        using var tokenQueue = new WorkQueue<ObjectKey>(time, new WorkQueueOptions { Jitter = 0.2 }, loggers.CreateLogger<WorkQueue<ObjectKey>>());
         using var issuerQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
 
         void WakeTokensOf(string kind, string? @namespace, string name)
@@ -53,7 +53,10 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
             foreach (var token in caches.TokensOf(kind, @namespace, name)) tokenQueue.Add(ObjectKey.Of(token));
         }
 
-        caches.ServiceTokens.Changed += e => tokenQueue.Add(ObjectKey.Of((e.NewObject ?? e.OldObject)!));
+        caches.ServiceTokens.Changed += e =>
+        {
+            if (!ServiceTokenEvents.StatusOnly(e.OldObject, e.NewObject)) tokenQueue.Add(ObjectKey.Of((e.NewObject ?? e.OldObject)!));
+        };
         caches.ServiceTokens.Changed += e =>
         {
             // Both versions: a changed issuerRef or a token that stopped needing its issuer releases the old one.
@@ -61,6 +64,11 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
             {
                 foreach (var key in IssuerUsage.KeysOf(token)) usageQueue.Add(key);
             }
+
+            // A vendor that rejected the credential on a token call: re-check the issuer now, not at its next hourly check.
+            if (e.NewObject?.Status?.LastFailure is { Reason: Reasons.CredentialRejected or Reasons.PermissionDenied } failure
+                && failure.Time != e.OldObject?.Status?.LastFailure?.Time && caches.ResolveIssuer(e.NewObject) is { } rejected)
+                issuerQueue.Add(new IssuerKey(rejected.Kind, new ObjectKey(rejected.Namespace, rejected.Name)));
         };
         caches.Secrets.Changed += e =>
         {

@@ -83,6 +83,17 @@ internal sealed class TunedOperatorWorld : IAsyncDisposable
         return body.RootElement.GetProperty("id").GetString()!;
     }
 
+    /// <summary>Deletes a PlanetScale token through the vendor API with the admin credential (even the admin credential itself).</summary>
+    public async Task DeletePlanetScaleTokenAsync(string id)
+    {
+        using var http = new HttpClient { BaseAddress = World.PlanetScale.BaseUri };
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/v1/organizations/{World.PlanetScale.Organization}/service-tokens/{id}");
+        request.Headers.TryAddWithoutValidation("Authorization", $"{World.PlanetScale.AdminTokenId}:{World.PlanetScale.AdminToken}");
+        request.Headers.Accept.ParseAdd("application/json");
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+
     private async Task<T?> GetAsync<T>(string @namespace, string plural, string name)
         where T : class
     {
