@@ -31,7 +31,12 @@ public sealed class OperatorWorld : IAsyncLifetime
     public async Task StartOperatorAsync()
     {
         _host = await OperatorHost.StartAsync(
-            new OperatorOptions { Kubeconfig = World.KubeconfigPath, MetricsPort = 0, Namespace = World.Options.OperatorNamespace, MinRotationPeriod = TimeSpan.FromSeconds(5) },
+            new OperatorOptions
+            {
+                Kubeconfig = World.KubeconfigPath, MetricsPort = 0, Namespace = World.Options.OperatorNamespace, MinRotationPeriod = TimeSpan.FromSeconds(5),
+                // Seconds, so that crash tests see an unrecorded token swept; the window still far exceeds create-to-Secret.
+                OrphanSweepInterval = TimeSpan.FromSeconds(2), OrphanSafetyWindow = TimeSpan.FromSeconds(10),
+            },
             logging => logging.SetMinimumLevel(LogLevel.Warning),
             loopbackOnly: true);
     }

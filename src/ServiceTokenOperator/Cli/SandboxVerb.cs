@@ -63,6 +63,8 @@ internal static class SandboxVerb
                         Namespace = world.Options.OperatorNamespace,
                         // Seconds, so the whole lifecycle can be watched live.
                         MinRotationPeriod = TimeSpan.FromSeconds(10),
+                        OrphanSweepInterval = TimeSpan.FromSeconds(30),
+                        OrphanSafetyWindow = TimeSpan.FromSeconds(20),
                     },
                     logging => logging.AddProvider(new TextWriterLoggerProvider(log)),
                     loopbackOnly: true,

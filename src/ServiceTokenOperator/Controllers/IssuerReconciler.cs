@@ -4,12 +4,15 @@ using k8s.Models;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Providers;
 using ServiceTokenOperator.Runtime;
+using ServiceTokenOperator.Sweep;
 
 namespace ServiceTokenOperator.Controllers;
 
 /// <summary>
 /// Reconciles TokenIssuers and ClusterTokenIssuers: checks the admin credential against the vendor and reports
 /// Ready with a reason a person can act on. Re-checks periodically, writing status only when the result changes.
+/// A ready issuer is also swept for orphaned tokens of this cluster every <see cref="OperatorSettings.OrphanSweepInterval"/>:
+/// the due time comes from status (lastOrphanSweep), so it survives restarts, and the reconcile's requeue is the only timer.
 /// </summary>
 internal sealed class IssuerReconciler(
     OperatorCaches caches,
@@ -17,6 +20,7 @@ internal sealed class IssuerReconciler(
     ProviderCache providers,
     VendorRegistry vendors,
     OperatorSettings settings,
+    OrphanSweeper sweeper,
     TimeProvider time,
     ILogger<IssuerReconciler> logger)
 {
@@ -39,6 +43,7 @@ internal sealed class IssuerReconciler(
         {
             // Deleted: drop its connection.
             providers.Evict(key.ToString());
+            sweeper.Forget(key.ToString());
             return ReconcileResult.Done;
         }
 
@@ -51,13 +56,51 @@ internal sealed class IssuerReconciler(
         status.Conditions = Conditions.Set(status.Conditions, ConditionTypes.Ready, ready, reason, message, issuer.Generation, now);
         var changed = before?.Status != (ready ? "True" : "False") || before.Reason != reason || before.Message != message;
         if (changed) status.LastCheckedAt = now.UtcDateTime;
+        var sweepFailure = ready ? await SweepIfDueAsync(issuer, status, now, cancellationToken) : null;
         if (await write(status, cancellationToken) && changed)
         {
             Log.IssuerChecked(logger, issuer.Key, ready, reason, message);
             ReadinessChanged?.Invoke(issuer);
         }
 
-        return retry ? ReconcileResult.Failed() : ReconcileResult.RequeueAfter(settings.IssuerRecheckInterval);
+        if (retry) return ReconcileResult.Failed();
+        // A failed sweep backs off like any failure; the credential check result above is written regardless.
+        if (sweepFailure is not null) return ReconcileResult.Failed(sweepFailure.RetryAfter);
+        return ReconcileResult.RequeueAfter(NextWake(status, now));
+    }
+
+    /// <summary>Sweeps when due, recording the time and count in <paramref name="status"/>; a vendor failure is returned, not thrown.</summary>
+    private async Task<VendorException?> SweepIfDueAsync(ResolvedIssuer issuer, TokenIssuerStatus status, DateTimeOffset now, CancellationToken ct)
+    {
+        if (SweepDue(status, now) is not { } due || due > now) return null;
+        try
+        {
+            var provider = await providers.GetAsync(issuer, refresh: false, ct);
+            var revoked = await sweeper.SweepAsync(issuer.Key, provider, ct);
+            status.LastOrphanSweep = time.GetUtcNow().UtcDateTime;
+            status.OrphansRevoked = (status.OrphansRevoked ?? 0) + revoked;
+            return null;
+        }
+        catch (VendorException e)
+        {
+            Sweep.Log.SweepFailed(logger, issuer.Key, e.Kind.ToString(), e.Message);
+            return e;
+        }
+    }
+
+    /// <summary>When the next sweep is due; null when sweeping is off.</summary>
+    private DateTimeOffset? SweepDue(TokenIssuerStatus status, DateTimeOffset now)
+    {
+        if (settings.OrphanSweepInterval <= TimeSpan.Zero) return null;
+        return status.LastOrphanSweep is { } last ? new DateTimeOffset(DateTime.SpecifyKind(last, DateTimeKind.Utc)) + settings.OrphanSweepInterval : now;
+    }
+
+    /// <summary>The credential re-check or the next sweep, whichever comes first; never sooner than a second.</summary>
+    private TimeSpan NextWake(TokenIssuerStatus status, DateTimeOffset now)
+    {
+        var wake = settings.IssuerRecheckInterval;
+        if (SweepDue(status, now) is { } due && due - now < wake) wake = due - now;
+        return wake < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wake;
     }
 
     private async Task<(bool Ready, string Reason, string Message, bool Retry)> CheckAsync(ResolvedIssuer issuer, CancellationToken ct)

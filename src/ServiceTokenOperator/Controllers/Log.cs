@@ -26,4 +26,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "{Key}: Ready={Ready} ({Reason}) {Message}")]
     public static partial void IssuerChecked(ILogger logger, string key, bool ready, string reason, string message);
+
+    [LoggerMessage(40, LogLevel.Information, "{Key}: in-use finalizer {Change}")]
+    public static partial void UsageFinalizer(ILogger logger, string key, string change);
 }

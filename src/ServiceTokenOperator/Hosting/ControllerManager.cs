@@ -6,6 +6,7 @@ using ServiceTokenOperator.Providers;
 using ServiceTokenOperator.Rotation;
 using ServiceTokenOperator.Runtime;
 using ServiceTokenOperator.Secrets;
+using ServiceTokenOperator.Sweep;
 
 namespace ServiceTokenOperator.Hosting;
 
@@ -36,7 +37,8 @@ internal sealed class ControllerManager(
     {
         var clusterId = await ClusterIdentity.ResolveAsync(client, options.ClusterId, stoppingToken);
         var macKey = await MacKeyStore.LoadOrCreateAsync(client, options.Namespace, stoppingToken);
-        var settings = new OperatorSettings(clusterId, options.Namespace, options.MinRotationPeriod, new SecretMac(macKey), options.IssuerRecheckInterval);
+        var settings = new OperatorSettings(clusterId, options.Namespace, options.MinRotationPeriod, new SecretMac(macKey), options.IssuerRecheckInterval,
+            options.OrphanSweepInterval, options.OrphanSafetyWindow);
 
         var caches = new OperatorCaches(
             Informer<ServiceToken>(ServiceTokenReconciler.Resource),
@@ -49,8 +51,11 @@ internal sealed class ControllerManager(
         var providers = new ProviderCache(client, vendors, settings, time);
         var restarter = new RolloutRestarter(client, time, loggers.CreateLogger<RolloutRestarter>());
         var tokens = new ServiceTokenReconciler(caches, client, writer, providers, vendors, settings, scheduler, pacer, restarter, failPoints, time, loggers.CreateLogger<ServiceTokenReconciler>());
-        var issuers = new IssuerReconciler(caches, writer, providers, vendors, settings, time, loggers.CreateLogger<IssuerReconciler>());
-        using var tokenQueue = new WorkQueue<ObjectKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<ObjectKey>>());
+        var sweeper = new OrphanSweeper(caches, settings, time, loggers.CreateLogger<OrphanSweeper>());
+        var issuers = new IssuerReconciler(caches, writer, providers, vendors, settings, sweeper, time, loggers.CreateLogger<IssuerReconciler>());
+        var usage = new IssuerUsageReconciler(caches, client, writer, settings, loggers.CreateLogger<IssuerUsageReconciler>());
+        using var usageQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
+        using var tokenQueue = new WorkQueue<ObjectKey>(time, new WorkQueueOptions { Jitter = 0.2 }, loggers.CreateLogger<WorkQueue<ObjectKey>>());
         using var issuerQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
 
         void WakeTokensOf(string kind, string? @namespace, string name)
@@ -62,6 +67,19 @@ internal sealed class ControllerManager(
         {
             if (ChangePredicates.SpecOrMetadataChanged(e)) tokenQueue.Add(ObjectKey.Of(e.Object));
         };
+        caches.ServiceTokens.Changed += e =>
+        {
+            // Both versions: a changed issuerRef or a token that stopped needing its issuer releases the old one.
+            foreach (var token in new[] { e.OldObject, e.NewObject }.OfType<ServiceToken>())
+            {
+                foreach (var key in IssuerUsage.KeysOf(token)) usageQueue.Add(key);
+            }
+
+            // A vendor that rejected the credential on a token call: re-check the issuer now, not at its next hourly check.
+            if (e.NewObject?.Status?.LastFailure is { Reason: Reasons.CredentialRejected or Reasons.PermissionDenied } failure
+                && failure.Time != e.OldObject?.Status?.LastFailure?.Time && caches.ResolveIssuer(e.NewObject) is { } rejected)
+                issuerQueue.Add(new IssuerKey(rejected.Kind, new ObjectKey(rejected.Namespace, rejected.Name)));
+        };
         caches.Secrets.Changed += e =>
         {
             var secret = (e.NewObject ?? e.OldObject)!;
@@ -71,11 +89,13 @@ internal sealed class ControllerManager(
         {
             var issuer = (e.NewObject ?? e.OldObject)!;
             issuerQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
+            usageQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
         };
         caches.ClusterTokenIssuers.Changed += e =>
         {
             var issuer = (e.NewObject ?? e.OldObject)!;
             issuerQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
+            usageQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
         };
         issuers.ReadinessChanged += issuer => WakeTokensOf(issuer.Kind, issuer.Namespace, issuer.Name);
 
@@ -95,8 +115,18 @@ internal sealed class ControllerManager(
         await election.RunAsync(async leading =>
         {
             // A new leader starts from everything in the cache: nothing is assumed from a previous term.
-            foreach (var issuer in caches.TokenIssuers.List()) issuerQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
-            foreach (var issuer in caches.ClusterTokenIssuers.List()) issuerQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
+            foreach (var issuer in caches.TokenIssuers.List())
+            {
+                issuerQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
+                usageQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
+            }
+
+            foreach (var issuer in caches.ClusterTokenIssuers.List())
+            {
+                issuerQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
+                usageQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
+            }
+
             foreach (var token in caches.ServiceTokens.List()) tokenQueue.Add(ObjectKey.Of(token));
             // Time-based wake-ups are rebuilt by those reconciles; overdue rotations are paced per issuer.
             await scheduler.StartAsync(tokenQueue.Add, leading);
@@ -104,7 +134,8 @@ internal sealed class ControllerManager(
             {
                 await Task.WhenAll(
                     tokenQueue.RunAsync(options.Workers, tokens.ReconcileAsync, leading),
-                    issuerQueue.RunAsync(2, issuers.ReconcileAsync, leading));
+                    issuerQueue.RunAsync(2, issuers.ReconcileAsync, leading),
+                    usageQueue.RunAsync(1, usage.ReconcileAsync, leading));
             }
             finally
             {

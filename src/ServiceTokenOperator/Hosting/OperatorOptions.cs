@@ -30,6 +30,15 @@ internal sealed class OperatorOptions
     /// <summary>--issuer-recheck-interval: how often an issuer's credential is checked again. Default 1h.</summary>
     public TimeSpan IssuerRecheckInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>--orphan-sweep-interval: how often each issuer's vendor account is swept for tokens of this cluster that nothing references. Default 1h.</summary>
+    public TimeSpan OrphanSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// --orphan-safety-window: an unreferenced token younger than this is left alone, so a token whose Secret write is
+    /// still in flight is never swept. Default 10m.
+    /// </summary>
+    public TimeSpan OrphanSafetyWindow { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>--lease-name. Default servicetoken-operator.</summary>
     public string LeaseName { get; set; } = "servicetoken-operator";
 
@@ -64,6 +73,8 @@ internal sealed class OperatorOptions
                     case "workers": options.Workers = Positive(Next(), name); break;
                     case "min-rotation-period": options.MinRotationPeriod = Duration(Next(), name); break;
                     case "issuer-recheck-interval": options.IssuerRecheckInterval = Duration(Next(), name); break;
+                    case "orphan-sweep-interval": options.OrphanSweepInterval = Duration(Next(), name); break;
+                    case "orphan-safety-window": options.OrphanSafetyWindow = Duration(Next(), name); break;
                     case "lease-name": options.LeaseName = Next(); break;
                     default: return (null, $"unknown flag --{name}");
                 }

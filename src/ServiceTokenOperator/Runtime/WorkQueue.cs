@@ -192,7 +192,9 @@ internal sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
         }
 
         var ticks = _options.BaseDelay.Ticks * Math.Pow(2, Math.Min(failures, 62));
-        return ticks >= _options.MaxDelay.Ticks ? _options.MaxDelay : TimeSpan.FromTicks((long)ticks);
+        var delay = ticks >= _options.MaxDelay.Ticks ? _options.MaxDelay : TimeSpan.FromTicks((long)ticks);
+        // Jitter on top of the cap: the cap bounds the wait to MaxDelay × (1 + Jitter).
+        return _options.Jitter > 0 ? delay + TimeSpan.FromTicks((long)(delay.Ticks * _options.Jitter * Random.Shared.NextDouble())) : delay;
     }
 
     private async Task WorkerAsync(Func<TKey, CancellationToken, Task<ReconcileResult>> handler, CancellationToken waiting, CancellationToken ct)

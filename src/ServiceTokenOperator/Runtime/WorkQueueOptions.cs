@@ -8,4 +8,7 @@ internal sealed record WorkQueueOptions
 
     /// <summary>Cap of the retry delay. Default 5 min.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Up to this share of a retry delay is added at random, so keys failing together do not retry together. Default 0.</summary>
+    public double Jitter { get; init; }
 }

@@ -21,4 +21,12 @@ public sealed class TokenIssuerStatus
     /// <summary>When the credential was last checked.</summary>
     [JsonPropertyName("lastCheckedAt")]
     public DateTime? LastCheckedAt { get; set; }
+
+    /// <summary>When the orphan sweep last listed this issuer's vendor account (tokens of this cluster that nothing references are revoked).</summary>
+    [JsonPropertyName("lastOrphanSweep")]
+    public DateTime? LastOrphanSweep { get; set; }
+
+    /// <summary>Orphaned vendor tokens the orphan sweeps of this issuer have revoked, in total.</summary>
+    [JsonPropertyName("orphansRevoked")]
+    public int? OrphansRevoked { get; set; }
 }
