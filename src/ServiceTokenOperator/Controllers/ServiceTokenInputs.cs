@@ -9,6 +9,7 @@ namespace ServiceTokenOperator.Controllers;
 /// <param name="Issuer">Null when the referenced issuer does not exist.</param>
 /// <param name="Vendor">The issuer's vendor, when the operator knows it.</param>
 /// <param name="Secret">The target Secret, if the operator manages one of that name (unmanaged Secrets are not cached).</param>
+/// <param name="NamespaceLabels">The labels of the ServiceToken's namespace, for ClusterTokenIssuer conditions; null when the namespace is not in the cache.</param>
 internal sealed record ServiceTokenInputs(
     ServiceToken Token,
     ResolvedIssuer? Issuer,
@@ -16,4 +17,5 @@ internal sealed record ServiceTokenInputs(
     V1Secret? Secret,
     DateTimeOffset Now,
     TimeSpan MinRotationPeriod,
-    SecretMac Mac);
+    SecretMac Mac,
+    IReadOnlyDictionary<string, string>? NamespaceLabels = null);

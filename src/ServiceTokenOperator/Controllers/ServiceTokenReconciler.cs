@@ -61,7 +61,8 @@ internal sealed class ServiceTokenReconciler(
         var secretName = token.Spec.Secret?.Name ?? token.Metadata.Name;
         var secretKey = new ObjectKey(token.Metadata.NamespaceProperty, secretName);
         var secret = _secrets.Resolve(secretKey, caches.Secrets.Get(secretKey));
-        return new ServiceTokenInputs(token, issuer, vendors.Find(issuer?.Vendor), secret, time.GetUtcNow(), settings.MinRotationPeriod, settings.Mac);
+        return new ServiceTokenInputs(token, issuer, vendors.Find(issuer?.Vendor), secret, time.GetUtcNow(), settings.MinRotationPeriod, settings.Mac,
+            caches.NamespaceLabels(token.Metadata.NamespaceProperty));
     }
 
     /// <summary>Does the decided action. A non-null second value means: decide again on this newer object.</summary>
