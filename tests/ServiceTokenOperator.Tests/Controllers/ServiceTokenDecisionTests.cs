@@ -113,6 +113,15 @@ public sealed class ServiceTokenDecisionTests
         ["an empty database name stalls"] = new(w => w.Token.Spec.PlanetScale!.Accesses![0].Database = " ", TokenAction.Stall, Reasons.InvalidSpec, "spec.planetscale.accesses[0].database"),
         ["a template key Kubernetes refuses stalls"] = new(w => Template(w).Data = new() { ["bad key!"] = "{{ .token }}" }, TokenAction.Stall, Reasons.InvalidSpec, "spec.secret.template.data.bad key!"),
         ["a template with an unknown variable stalls"] = new(w => Template(w).Data = new() { ["DSN"] = "{{ .password }}" }, TokenAction.Stall, Reasons.InvalidSpec, "spec.secret.template.data.DSN"),
+        ["a template label key Kubernetes refuses stalls before any vendor call"] = new(w => Template(w).Labels!["bad key!"] = "x", TokenAction.Stall, Reasons.InvalidSpec, "spec.secret.template.labels"),
+        ["a template label key with a prefix is fine"] = new(w =>
+        {
+            Template(w).Labels!["example.com/team"] = "payments";
+            w.Secret!.Metadata.Labels["example.com/team"] = "payments";
+        }, TokenAction.UpToDate, Reasons.UpToDate),
+        ["a template annotation key with an empty prefix stalls"] = new(w => Template(w).Annotations = new() { ["/note"] = "x" }, TokenAction.Stall, Reasons.InvalidSpec, "spec.secret.template.annotations"),
+        ["a template annotation name over 63 characters stalls"] = new(w => Template(w).Annotations = new() { [new string('a', 64)] = "x" }, TokenAction.Stall, Reasons.InvalidSpec, "spec.secret.template.annotations"),
+        ["a template data key over 253 characters stalls"] = new(w => Template(w).Data = new() { [new string('k', 254)] = "{{ .token }}" }, TokenAction.Stall, Reasons.InvalidSpec, "spec.secret.template.data"),
         ["a template with a broken placeholder stalls"] = new(w => Template(w).Data = new() { ["DSN"] = "{{ .token" }, TokenAction.Stall, Reasons.InvalidSpec, "spec.secret.template.data.DSN"),
 
         // The Secret of someone else.
