@@ -39,8 +39,9 @@ app.kubernetes.io/part-of: servicetoken-operator
 {{- end }}
 
 {{/*
-Rules on cluster-scoped objects: always a ClusterRole. The operator reads the kube-system namespace only, for its
-uid (the default cluster id); ClusterTokenIssuers get a finalizer (patch) and a status (update).
+Rules on cluster-scoped objects: always a ClusterRole. The operator reads the kube-system namespace for its uid (the
+default cluster id) and watches namespaces for their labels (ClusterTokenIssuer spec.conditions.namespaceSelector);
+ClusterTokenIssuers get a finalizer (patch) and a status (update).
 */}}
 {{- define "servicetoken-operator.clusterRules" -}}
 - apiGroups: [servicetoken.dev]
@@ -51,8 +52,7 @@ uid (the default cluster id); ClusterTokenIssuers get a finalizer (patch) and a 
   verbs: [get, update, patch]
 - apiGroups: [""]
   resources: [namespaces]
-  resourceNames: [kube-system]
-  verbs: [get]
+  verbs: [get, list, watch]
 {{- end }}
 
 {{/*

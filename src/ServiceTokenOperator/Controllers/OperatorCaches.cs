@@ -5,15 +5,21 @@ using ServiceTokenOperator.Runtime;
 namespace ServiceTokenOperator.Controllers;
 
 /// <summary>The informer caches the reconcilers read from: every read of a reconcile is served here.</summary>
+/// <param name="Namespaces">Namespaces, for the namespaceSelector of ClusterTokenIssuer conditions (a handful of small objects per cluster).</param>
 internal sealed record OperatorCaches(
     Informer<ServiceToken> ServiceTokens,
     Informer<TokenIssuer> TokenIssuers,
     Informer<ClusterTokenIssuer> ClusterTokenIssuers,
-    Informer<V1Secret> Secrets)
+    Informer<V1Secret> Secrets,
+    Informer<V1Namespace>? Namespaces = null)
 {
-    public bool HasSynced => ServiceTokens.HasSynced && TokenIssuers.HasSynced && ClusterTokenIssuers.HasSynced && Secrets.HasSynced;
+    public bool HasSynced => ServiceTokens.HasSynced && TokenIssuers.HasSynced && ClusterTokenIssuers.HasSynced && Secrets.HasSynced && Namespaces?.HasSynced != false;
 
-    public bool IsRunning => ServiceTokens.IsRunning && TokenIssuers.IsRunning && ClusterTokenIssuers.IsRunning && Secrets.IsRunning;
+    public bool IsRunning => ServiceTokens.IsRunning && TokenIssuers.IsRunning && ClusterTokenIssuers.IsRunning && Secrets.IsRunning && Namespaces?.IsRunning != false;
+
+    /// <summary>The labels of a namespace; null when it is not in the cache.</summary>
+    public IReadOnlyDictionary<string, string>? NamespaceLabels(string @namespace) =>
+        Namespaces?.Get(new ObjectKey(null, @namespace)) is { } found ? (IReadOnlyDictionary<string, string>?)found.Metadata.Labels ?? new Dictionary<string, string>() : null;
 
     /// <summary>The issuer a ServiceToken refers to: a TokenIssuer of its own namespace, or a ClusterTokenIssuer.</summary>
     public ResolvedIssuer? ResolveIssuer(ServiceToken token)

@@ -35,6 +35,7 @@ internal static class Reasons
     public const string InvalidSpec = "InvalidSpec";
     public const string VendorMismatch = "VendorMismatch";
     public const string SecretNotOwned = "SecretNotOwned";
+    public const string IssuerNotAllowed = "IssuerNotAllowed";
     public const string CredentialsSecretMissing = "CredentialsSecretMissing";
     public const string CredentialsInvalid = "CredentialsInvalid";
     public const string CredentialRejected = "CredentialRejected";

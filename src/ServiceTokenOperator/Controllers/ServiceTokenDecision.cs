@@ -35,6 +35,10 @@ internal static class ServiceTokenDecision
             return new(TokenAction.Wait, Reasons.IssuerNotFound, $"spec.issuerRef: {kind} \"{token.Spec.IssuerRef.Name}\" not found{where}", policy);
         }
 
+        // A ClusterTokenIssuer may serve only some namespaces: nothing about it is used (or told) to the others.
+        if (NamespaceDenied(inputs, issuer) is { } denied)
+            return denied with { Policy = policy };
+
         if (issuer.Vendor is null || inputs.Vendor is null)
             return new(TokenAction.Wait, Reasons.IssuerNotReady, $"spec.issuerRef: {issuer.Display} has no single vendor block the operator supports", policy);
 
@@ -117,6 +121,17 @@ internal static class ServiceTokenDecision
         (IReadOnlyDictionary<string, byte[]>?)secret.Data ?? new Dictionary<string, byte[]>();
 
     public static DateTimeOffset? Utc(DateTime? time) => time is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+
+    private static TokenDecision? NamespaceDenied(ServiceTokenInputs inputs, ResolvedIssuer issuer)
+    {
+        if (issuer.Spec is not ClusterTokenIssuerSpec { Conditions: { Count: > 0 } conditions }) return null;
+        var verdict = NamespaceAccess.Check(conditions, inputs.Token.Metadata.NamespaceProperty, inputs.NamespaceLabels);
+        if (verdict.Allowed) return null;
+        // Labels not cached yet may arrive on their own; a condition that excludes the namespace needs a person.
+        return verdict.Unknown
+            ? new(TokenAction.Wait, Reasons.IssuerNotAllowed, $"spec.issuerRef: {issuer.Display}: {verdict.Message}")
+            : new(TokenAction.Stall, Reasons.IssuerNotAllowed, $"spec.issuerRef: {issuer.Display} may not be used from this namespace: {verdict.Message}");
+    }
 
     private static string? MismatchedBlock(ServiceTokenSpec spec, string vendor)
     {

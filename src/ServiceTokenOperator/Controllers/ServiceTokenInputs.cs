@@ -10,6 +10,7 @@ namespace ServiceTokenOperator.Controllers;
 /// <param name="Vendor">The issuer's vendor, when the operator knows it.</param>
 /// <param name="Secret">The target Secret, if the operator manages one of that name (unmanaged Secrets are not cached).</param>
 /// <param name="RotationSlot">When a due rotation may happen, as paced per issuer (<see cref="Rotation.RotationPacer"/>); null when none is due.</param>
+/// <param name="NamespaceLabels">The labels of the ServiceToken's namespace, for ClusterTokenIssuer conditions; null when the namespace is not in the cache.</param>
 internal sealed record ServiceTokenInputs(
     ServiceToken Token,
     ResolvedIssuer? Issuer,
@@ -18,4 +19,5 @@ internal sealed record ServiceTokenInputs(
     DateTimeOffset Now,
     TimeSpan MinRotationPeriod,
     SecretMac Mac,
-    DateTimeOffset? RotationSlot = null);
+    DateTimeOffset? RotationSlot = null,
+    IReadOnlyDictionary<string, string>? NamespaceLabels = null);

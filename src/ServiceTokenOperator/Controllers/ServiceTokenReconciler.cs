@@ -74,7 +74,8 @@ internal sealed class ServiceTokenReconciler(
         DateTimeOffset? slot = null;
         if (ServiceTokenDecision.Utc(token.Status?.NextRotationAt) is { } due && due <= now && issuer is not null && vendor is not null)
             slot = pacer.Reserve(issuer.Key, ObjectKey.Of(token), due, now, vendor.RotationSpacing);
-        return new ServiceTokenInputs(token, issuer, vendor, secret, now, settings.MinRotationPeriod, settings.Mac, slot);
+        return new ServiceTokenInputs(token, issuer, vendor, secret, now, settings.MinRotationPeriod, settings.Mac, slot,
+            caches.NamespaceLabels(token.Metadata.NamespaceProperty));
     }
 
     /// <summary>Does the decided action. A non-null second value means: decide again on this newer object.</summary>

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Providers;
 
@@ -6,7 +7,7 @@ namespace ServiceTokenOperator.Controllers;
 /// <summary>The rotation and deletion policy of a ServiceToken with every default applied (defaults live in code, never in the schema).</summary>
 /// <param name="Every">Rotation period; null when a cron schedule is used.</param>
 /// <param name="Schedule">Cron schedule; null when a period is used.</param>
-internal sealed record TokenPolicy(TimeSpan? Every, CronSchedule? Schedule, TimeSpan GracePeriod, bool RevokeOnDelete, string SecretName, string CreationPolicy)
+internal sealed partial record TokenPolicy(TimeSpan? Every, CronSchedule? Schedule, TimeSpan GracePeriod, bool RevokeOnDelete, string SecretName, string CreationPolicy)
 {
     public static readonly TimeSpan DefaultEvery = TimeSpan.FromHours(2160);
     public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromMinutes(10);
@@ -69,6 +70,10 @@ internal sealed record TokenPolicy(TimeSpan? Every, CronSchedule? Schedule, Time
         if (creation is not CreationOwner and not CreationOrphan and not CreationMerge)
             return Fail("spec.secret.creationPolicy", $"\"{creation}\" is not Owner, Orphan or Merge");
 
+        // The Secret is written after the vendor token exists: what Kubernetes would refuse in it must stop here.
+        if (SecretMetadataProblem(token.Spec.Secret?.Template) is { } secretProblem)
+            return (null, secretProblem);
+
         var issuerKind = token.Spec.IssuerRef.Kind ?? TokenIssuer.KindName;
         if (issuerKind is not TokenIssuer.KindName and not ClusterTokenIssuer.KindName)
             return Fail("spec.issuerRef.kind", $"\"{issuerKind}\" is not TokenIssuer or ClusterTokenIssuer");
@@ -79,6 +84,46 @@ internal sealed record TokenPolicy(TimeSpan? Every, CronSchedule? Schedule, Time
 
         static (TokenPolicy?, ConfigProblem?) Fail(string field, string message) => (null, new ConfigProblem(field, message));
     }
+
+    private static ConfigProblem? SecretMetadataProblem(SecretTemplate? template)
+    {
+        foreach (var (field, keys) in (ReadOnlySpan<(string, IEnumerable<string>?)>)[("labels", template?.Labels?.Keys), ("annotations", template?.Annotations?.Keys)])
+        {
+            foreach (var key in keys ?? [])
+            {
+                if (!IsQualifiedName(key))
+                    return new ConfigProblem($"spec.secret.template.{field}", $"\"{key}\" is not a valid key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit");
+            }
+        }
+
+        foreach (var key in (IEnumerable<string>?)template?.Data?.Keys ?? [])
+        {
+            if (key.Length > 253)
+                return new ConfigProblem("spec.secret.template.data", $"a Secret key may have at most 253 characters; one has {key.Length}");
+        }
+
+        return null;
+    }
+
+    /// <summary>Kubernetes' qualified name, as label and annotation keys must be.</summary>
+    private static bool IsQualifiedName(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        var name = slash < 0 ? key : key[(slash + 1)..];
+        if (slash >= 0)
+        {
+            var prefix = key[..slash];
+            if (prefix.Length is 0 or > 253 || !DnsSubdomain().IsMatch(prefix)) return false;
+        }
+
+        return name.Length is > 0 and <= 63 && QualifiedNamePart().IsMatch(name);
+    }
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex DnsSubdomain();
+
+    [GeneratedRegex(@"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")]
+    private static partial Regex QualifiedNamePart();
 
     /// <summary>
     /// When the token issued at <paramref name="issuedAt"/> should be replaced: the period or the next schedule fire,

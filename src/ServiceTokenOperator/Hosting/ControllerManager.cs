@@ -44,7 +44,8 @@ internal sealed class ControllerManager(
             Informer<ServiceToken>(ServiceTokenReconciler.Resource),
             Informer<TokenIssuer>(IssuerReconciler.TokenIssuers),
             Informer<ClusterTokenIssuer>(IssuerReconciler.ClusterTokenIssuers),
-            Informer<V1Secret>(new ResourceType("", "v1", "secrets", Namespaced: true), SecretLabels.ManagedBySelector));
+            Informer<V1Secret>(new ResourceType("", "v1", "secrets", Namespaced: true), SecretLabels.ManagedBySelector),
+            Informer<V1Namespace>(new ResourceType("", "v1", "namespaces", Namespaced: false)));
         _caches = caches;
 
         var writer = new StatusWriter(client);
@@ -96,13 +97,23 @@ internal sealed class ControllerManager(
             var issuer = (e.NewObject ?? e.OldObject)!;
             issuerQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
             usageQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
+            // A spec change may allow or deny namespaces (spec.conditions) while readiness stays the same.
+            if (e.OldObject is not null && e.NewObject is not null && e.OldObject.Metadata.Generation != e.NewObject.Metadata.Generation)
+                WakeTokensOf(ClusterTokenIssuer.KindName, null, issuer.Metadata.Name);
+        };
+        caches.Namespaces!.Changed += e =>
+        {
+            // Only a label change can change what a ClusterTokenIssuer's namespaceSelector allows.
+            if (e.OldObject is not null && e.NewObject is not null && SameLabels(e.OldObject.Metadata.Labels, e.NewObject.Metadata.Labels)) return;
+            var name = (e.NewObject ?? e.OldObject)!.Metadata.Name;
+            foreach (var token in caches.ServiceTokens.List(t => t.Metadata.NamespaceProperty == name)) tokenQueue.Add(ObjectKey.Of(token));
         };
         issuers.ReadinessChanged += issuer => WakeTokensOf(issuer.Kind, issuer.Namespace, issuer.Name);
 
         await Task.WhenAll(caches.ServiceTokens.StartAsync(stoppingToken), caches.TokenIssuers.StartAsync(stoppingToken),
-            caches.ClusterTokenIssuers.StartAsync(stoppingToken), caches.Secrets.StartAsync(stoppingToken));
+            caches.ClusterTokenIssuers.StartAsync(stoppingToken), caches.Secrets.StartAsync(stoppingToken), caches.Namespaces.StartAsync(stoppingToken));
         await Task.WhenAll(caches.ServiceTokens.WaitForSyncAsync(stoppingToken), caches.TokenIssuers.WaitForSyncAsync(stoppingToken),
-            caches.ClusterTokenIssuers.WaitForSyncAsync(stoppingToken), caches.Secrets.WaitForSyncAsync(stoppingToken));
+            caches.ClusterTokenIssuers.WaitForSyncAsync(stoppingToken), caches.Secrets.WaitForSyncAsync(stoppingToken), caches.Namespaces.WaitForSyncAsync(stoppingToken));
 
         var election = new LeaderElection(client, new LeaderElectionOptions
         {
@@ -144,6 +155,9 @@ internal sealed class ControllerManager(
             }
         }, stoppingToken);
     }
+
+    private static bool SameLabels(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(p => b!.TryGetValue(p.Key, out var v) && v == p.Value);
 
     private Informer<T> Informer<T>(ResourceType type, string? labelSelector = null)
         where T : class, IKubernetesObject<V1ObjectMeta> =>

@@ -5,7 +5,7 @@ using k8s.Models;
 namespace ServiceTokenOperator.Api.V1Alpha1;
 
 /// <summary>A vendor account usable by ServiceTokens of any namespace; its credential Secret lives in the operator's cluster-resource namespace.</summary>
-public sealed class ClusterTokenIssuer : IKubernetesObject<V1ObjectMeta>, ISpec<TokenIssuerSpec>, IStatus<TokenIssuerStatus?>
+public sealed class ClusterTokenIssuer : IKubernetesObject<V1ObjectMeta>, ISpec<ClusterTokenIssuerSpec>, IStatus<TokenIssuerStatus?>
 {
     public const string KindName = "ClusterTokenIssuer";
     public const string Plural = "clustertokenissuers";
@@ -19,9 +19,9 @@ public sealed class ClusterTokenIssuer : IKubernetesObject<V1ObjectMeta>, ISpec<
     [JsonPropertyName("metadata")]
     public V1ObjectMeta Metadata { get; set; } = new();
 
-    /// <summary>The vendor account and where its admin credential is.</summary>
+    /// <summary>The vendor account, where its admin credential is, and which namespaces may use it.</summary>
     [JsonPropertyName("spec")]
-    public TokenIssuerSpec Spec { get; set; } = new();
+    public ClusterTokenIssuerSpec Spec { get; set; } = new();
 
     /// <summary>Whether the credential works against the vendor.</summary>
     [JsonPropertyName("status")]

@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace ServiceTokenOperator.Api.V1Alpha1;
 
-/// <summary>One vendor account: exactly one vendor block, and the Secret holding its admin credential.</summary>
-public sealed class TokenIssuerSpec
+/// <summary>One vendor account: exactly one vendor block, and the Secret holding its admin credential. Not sealed: <see cref="ClusterTokenIssuerSpec"/> adds the namespace conditions.</summary>
+public class TokenIssuerSpec
 {
     /// <summary>A PlanetScale organization.</summary>
     [JsonPropertyName("planetscale")]
