@@ -69,7 +69,7 @@ replaced and deleted; Events are recorded; restart targets get a rollout-restart
   verbs: [get, update, patch]
 - apiGroups: [""]
   resources: [secrets]
-  verbs: [get, list, watch, create, update, delete]
+  verbs: [get, list, watch, create, update, patch, delete]
 - apiGroups: ["", events.k8s.io]
   resources: [events]
   verbs: [create, patch]

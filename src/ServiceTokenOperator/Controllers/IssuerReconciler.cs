@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -28,6 +29,8 @@ internal sealed class IssuerReconciler(
     public static readonly ResourceType ClusterTokenIssuers = new(ApiGroup.Group, ApiGroup.VersionName, ClusterTokenIssuer.Plural, Namespaced: false);
 
     /// <summary>Raised when an issuer's readiness changed, so its ServiceTokens are reconciled again.</summary>
+    private readonly ConcurrentDictionary<IssuerKey, bool> _recheck = new();
+
     public event Action<ResolvedIssuer>? ReadinessChanged;
 
     public async Task<ReconcileResult> ReconcileAsync(IssuerKey key, CancellationToken cancellationToken)
@@ -47,15 +50,20 @@ internal sealed class IssuerReconciler(
             return ReconcileResult.Done;
         }
 
-        var (ready, reason, message, retry) = await CheckAsync(issuer, cancellationToken);
         var now = time.GetUtcNow();
         var status = Clone(issuer.Status);
         var before = Conditions.Find(status.Conditions, ConditionTypes.Ready);
+        // A credential checked recently for this generation is not checked again: a restart or a new leader costs the
+        // vendor nothing. A token call the vendor rejected asks for a re-check at once.
+        var forced = _recheck.TryRemove(key, out _);
+        var fresh = !forced && before?.Status == "True" && status.ObservedGeneration == issuer.Generation
+            && status.LastCheckedAt is { } checkedAt && new DateTimeOffset(DateTime.SpecifyKind(checkedAt, DateTimeKind.Utc)) + settings.IssuerRecheckInterval > now;
+        var (ready, reason, message, retry) = fresh ? (true, before!.Reason, before.Message, false) : await CheckAsync(issuer, cancellationToken);
         status.ObservedGeneration = issuer.Generation;
         status.Vendor = issuer.Vendor;
         status.Conditions = Conditions.Set(status.Conditions, ConditionTypes.Ready, ready, reason, message, issuer.Generation, now);
         var changed = before?.Status != (ready ? "True" : "False") || before.Reason != reason || before.Message != message;
-        if (changed) status.LastCheckedAt = now.UtcDateTime;
+        if (!fresh) status.LastCheckedAt = now.UtcDateTime;
         var sweepFailure = ready ? await SweepIfDueAsync(issuer, status, now, cancellationToken) : null;
         if (await write(status, cancellationToken) && changed)
         {
@@ -95,10 +103,15 @@ internal sealed class IssuerReconciler(
         return status.LastOrphanSweep is { } last ? new DateTimeOffset(DateTime.SpecifyKind(last, DateTimeKind.Utc)) + settings.OrphanSweepInterval : now;
     }
 
+    /// <summary>Checks the credential on the next pass even if it was checked recently.</summary>
+    public void RequestRecheck(IssuerKey key) => _recheck[key] = true;
+
     /// <summary>The credential re-check or the next sweep, whichever comes first; never sooner than a second.</summary>
     private TimeSpan NextWake(TokenIssuerStatus status, DateTimeOffset now)
     {
-        var wake = settings.IssuerRecheckInterval;
+        var wake = status.LastCheckedAt is { } checkedAt
+            ? new DateTimeOffset(DateTime.SpecifyKind(checkedAt, DateTimeKind.Utc)) + settings.IssuerRecheckInterval - now
+            : settings.IssuerRecheckInterval;
         if (SweepDue(status, now) is { } due && due - now < wake) wake = due - now;
         return wake < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wake;
     }

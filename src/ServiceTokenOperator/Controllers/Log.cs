@@ -29,4 +29,7 @@ internal static partial class Log
 
     [LoggerMessage(40, LogLevel.Information, "{Key}: in-use finalizer {Change}")]
     public static partial void UsageFinalizer(ILogger logger, string key, string change);
+
+    [LoggerMessage(9, LogLevel.Warning, "{Key}: token {TokenId} stays pending: its issuer {Issuer} is not found")]
+    public static partial void RevokerMissing(ILogger logger, string key, string tokenId, string issuer);
 }

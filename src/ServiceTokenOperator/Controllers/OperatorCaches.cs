@@ -33,6 +33,14 @@ internal sealed record OperatorCaches(
         };
     }
 
+    /// <summary>The issuer recorded in status (<see cref="ResolvedIssuer.Key"/>), which may differ from spec after an issuerRef change.</summary>
+    public ResolvedIssuer? ResolveIssuer(string? key) => IssuerUsage.Parse(key) switch
+    {
+        { Kind: TokenIssuer.KindName } k => TokenIssuers.Get(k.Object) is { } issuer ? ResolvedIssuer.From(issuer) : null,
+        { Kind: ClusterTokenIssuer.KindName } k => ClusterTokenIssuers.Get(k.Object) is { } cluster ? ResolvedIssuer.From(cluster) : null,
+        _ => null,
+    };
+
     /// <summary>The ServiceTokens that refer to an issuer, to wake them when it becomes ready.</summary>
     public IEnumerable<ServiceToken> TokensOf(string kind, string? @namespace, string name) =>
         ServiceTokens.List(t => (t.Spec.IssuerRef.Kind ?? TokenIssuer.KindName) == kind && t.Spec.IssuerRef.Name == name

@@ -42,4 +42,8 @@ internal static class Reasons
     public const string PermissionDenied = "PermissionDenied";
     public const string RequestRejected = "RequestRejected";
     public const string InvalidIssuer = "InvalidIssuer";
+
+    /// <summary>An issuer reason that no retry can fix: the credential or the issuer spec must change.</summary>
+    public static bool NeedsAPerson(string reason) =>
+        reason is CredentialsSecretMissing or CredentialsInvalid or CredentialRejected or PermissionDenied or InvalidIssuer;
 }

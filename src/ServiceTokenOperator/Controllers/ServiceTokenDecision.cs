@@ -62,7 +62,9 @@ internal static class ServiceTokenDecision
         {
             var ready = Conditions.Find(issuer.Status?.Conditions, ConditionTypes.Ready);
             var why = ready is null ? "its credential has not been checked yet" : $"{ready.Reason}: {ready.Message}";
-            return new(TokenAction.Wait, Reasons.IssuerNotReady, $"spec.issuerRef: {issuer.Display} is not ready ({why})", policy);
+            // A rejected or missing credential needs a person; a vendor that is merely down does not.
+            var action = ready?.Reason is { } reason && Reasons.NeedsAPerson(reason) ? TokenAction.Stall : TokenAction.Wait;
+            return new(action, Reasons.IssuerNotReady, $"spec.issuerRef: {issuer.Display} is not ready ({why})", policy);
         }
 
         // The finalizer goes on before any vendor call, so no token can outlive its record.

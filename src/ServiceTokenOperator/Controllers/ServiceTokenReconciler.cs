@@ -176,7 +176,22 @@ internal sealed class ServiceTokenReconciler(
         var now = time.GetUtcNow();
         var record = new SecretBuilder.Record(issued.TokenId, issued.Name, revision, now, issued.ExpiresAt);
         var desired = SecretBuilder.Build(token, policy, record, data);
-        if (!await WriteSecretAsync(token, policy, existing, desired, keepData: false, ct))
+        bool written;
+        try
+        {
+            written = await WriteSecretAsync(token, policy, existing, desired, keepData: false, ct);
+        }
+        catch (HttpOperationException e) when ((int)e.Response.StatusCode is >= 400 and < 500 and not 408 and not 409 and not 429)
+        {
+            // The API server refused the Secret, so nothing holds the new token: revoke it rather than leave it to the
+            // sweep. (A timeout or 5xx may have written it after all; then the sweep sees it referenced and keeps it.)
+            await RevokeQuietlyAsync(provider, issued.TokenId);
+            var refused = new TokenDecision(TokenAction.Stall, Reasons.InvalidSpec, $"spec.secret: the API server refused Secret \"{policy.SecretName}\" ({(int)e.Response.StatusCode}): {ApiMessage(e)}", policy);
+            await WriteStatusAsync(token, ReportProblem(token, refused, stalled: true), ct);
+            return ReconcileResult.Failed();
+        }
+
+        if (!written)
         {
             await RevokeQuietlyAsync(provider, issued.TokenId);
             var problem = new TokenDecision(TokenAction.Stall, Reasons.SecretNotOwned, $"spec.secret.name: Secret \"{policy.SecretName}\" already exists and is not managed by this ServiceToken", policy);
@@ -216,17 +231,20 @@ internal sealed class ServiceTokenReconciler(
     private async Task<ReconcileResult> RevokeDueAsync(ServiceTokenInputs inputs, TokenDecision decision, CancellationToken ct)
     {
         var token = inputs.Token;
-        var provider = await providers.GetAsync(inputs.Issuer!, refresh: false, ct);
         var now = time.GetUtcNow();
         var remaining = new List<PendingRevocation>();
         foreach (var pending in token.Status!.PendingRevocations ?? [])
         {
-            if (ServiceTokenDecision.Utc(pending.RevokeAt) > now)
+            // A token is revoked through the issuer that created it, which an issuerRef change may have replaced.
+            var issuer = IssuerOf(inputs, pending.Issuer ?? token.Status.Issuer);
+            if (ServiceTokenDecision.Utc(pending.RevokeAt) > now || issuer is null)
             {
+                if (issuer is null) Log.RevokerMissing(logger, ObjectKey.Of(token).ToString(), pending.TokenId, pending.Issuer ?? "");
                 remaining.Add(pending);
                 continue;
             }
 
+            var provider = await providers.GetAsync(issuer, refresh: false, ct);
             await provider.RevokeAsync(pending.TokenId, ct);
             Log.Revoked(logger, ObjectKey.Of(token).ToString(), pending.TokenId);
             failPoints.Reach(FailPoints.AfterRevoke);
@@ -256,11 +274,12 @@ internal sealed class ServiceTokenReconciler(
         if (token.Metadata.Finalizers?.Contains(SecretLabels.Finalizer) != true) return ReconcileResult.Done;
         var status = token.Status;
         var revoke = (token.Spec.DeletionPolicy ?? "Revoke") == "Revoke";
-        var toRevoke = (status?.PendingRevocations ?? []).Select(p => p.TokenId).ToList();
-        if (revoke && status?.TokenId is { } current) toRevoke.Add(current);
+        // Each token with the issuer that created it: pending ones carry theirs, the current one is status.issuer's.
+        var toRevoke = (status?.PendingRevocations ?? []).Select(p => (Id: p.TokenId, Issuer: p.Issuer ?? status?.Issuer)).ToList();
+        if (revoke && status?.TokenId is { } current) toRevoke.Add((current, status.Issuer));
         if (inputs.Secret is { } secret && ServiceTokenDecision.OwnerName(secret) == token.Metadata.Name && secret.Metadata.Annotation(SecretLabels.TokenId) is { } held)
         {
-            if (revoke && !toRevoke.Contains(held)) toRevoke.Add(held);
+            if (revoke && toRevoke.All(t => t.Id != held)) toRevoke.Add((held, status?.Issuer));
             // Never a dead Secret: the Secret goes before the token it holds is revoked; with Retain it stays, unowned.
             // A merged Secret belongs to someone else: only our keys, labels and annotations leave it.
             var merged = token.Spec.Secret?.CreationPolicy == TokenPolicy.CreationMerge;
@@ -269,27 +288,42 @@ internal sealed class ServiceTokenReconciler(
             else await ReleaseSecretAsync(token, secret, ct);
         }
 
-        if (toRevoke.Count > 0)
+        var unreachable = toRevoke.Where(t => IssuerOf(inputs, t.Issuer) is null).Select(t => t.Id).ToList();
+        if (unreachable.Count > 0)
         {
-            if (inputs.Issuer is null)
-            {
-                var problem = new TokenDecision(TokenAction.Wait, Reasons.IssuerNotFound, $"spec.issuerRef: cannot revoke {string.Join(", ", toRevoke)}: {token.Spec.IssuerRef.Kind ?? TokenIssuer.KindName} \"{token.Spec.IssuerRef.Name}\" not found");
-                await WriteStatusAsync(token, ReportProblem(token, problem, stalled: false), ct);
-                return ReconcileResult.Failed();
-            }
+            var problem = new TokenDecision(TokenAction.Wait, Reasons.IssuerNotFound, $"spec.issuerRef: cannot revoke {string.Join(", ", unreachable)}: the issuer that created it is not found");
+            await WriteStatusAsync(token, ReportProblem(token, problem, stalled: false), ct);
+            return ReconcileResult.Failed();
+        }
 
-            var provider = await providers.GetAsync(inputs.Issuer, refresh: false, ct);
-            foreach (var id in toRevoke)
-            {
-                await provider.RevokeAsync(id, ct);
-                Log.Revoked(logger, ObjectKey.Of(token).ToString(), id);
-                failPoints.Reach(FailPoints.AfterRevoke);
-            }
+        foreach (var (id, issuerKey) in toRevoke)
+        {
+            var provider = await providers.GetAsync(IssuerOf(inputs, issuerKey)!, refresh: false, ct);
+            await provider.RevokeAsync(id, ct);
+            Log.Revoked(logger, ObjectKey.Of(token).ToString(), id);
+            failPoints.Reach(FailPoints.AfterRevoke);
         }
 
         await PatchFinalizersAsync(token, (token.Metadata.Finalizers ?? []).Where(f => f != SecretLabels.Finalizer).ToList(), ct);
         return ReconcileResult.Done;
     }
+
+    /// <summary>The message of a Kubernetes Status answer (never Secret data: the server does not echo it).</summary>
+    private static string ApiMessage(HttpOperationException e)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<V1Status>(e.Response.Content)?.Message ?? e.Response.ReasonPhrase ?? "";
+        }
+        catch (JsonException)
+        {
+            return e.Response.ReasonPhrase ?? "";
+        }
+    }
+
+    /// <summary>The issuer recorded for a token; the spec's issuer when none was recorded (or it is that one).</summary>
+    private ResolvedIssuer? IssuerOf(ServiceTokenInputs inputs, string? recorded) =>
+        recorded is null || recorded == inputs.Issuer?.Key ? inputs.Issuer : caches.ResolveIssuer(recorded);
 
     /// <summary>Creates or replaces the Secret. False when a Secret of that name exists that this ServiceToken does not manage.</summary>
     private async Task<bool> WriteSecretAsync(ServiceToken token, TokenPolicy policy, V1Secret? existing, V1Secret desired, bool keepData, CancellationToken ct)
@@ -409,7 +443,7 @@ internal sealed class ServiceTokenReconciler(
         var status = Clone(previous);
         var pending = new List<PendingRevocation>(previous?.PendingRevocations ?? []);
         if (previous?.TokenId is { } old && old != record.TokenId && pending.All(p => p.TokenId != old))
-            pending.Add(new PendingRevocation { TokenId = old, RevokeAt = (time.GetUtcNow() + policy.GracePeriod).UtcDateTime });
+            pending.Add(new PendingRevocation { TokenId = old, RevokeAt = (time.GetUtcNow() + policy.GracePeriod).UtcDateTime, Issuer = previous.Issuer });
         status.TokenId = record.TokenId;
         status.TokenName = record.TokenName;
         status.Revision = record.Revision;

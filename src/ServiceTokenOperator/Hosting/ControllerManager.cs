@@ -79,7 +79,11 @@ internal sealed class ControllerManager(
             // A vendor that rejected the credential on a token call: re-check the issuer now, not at its next hourly check.
             if (e.NewObject?.Status?.LastFailure is { Reason: Reasons.CredentialRejected or Reasons.PermissionDenied } failure
                 && failure.Time != e.OldObject?.Status?.LastFailure?.Time && caches.ResolveIssuer(e.NewObject) is { } rejected)
-                issuerQueue.Add(new IssuerKey(rejected.Kind, new ObjectKey(rejected.Namespace, rejected.Name)));
+            {
+                var rejectedKey = new IssuerKey(rejected.Kind, new ObjectKey(rejected.Namespace, rejected.Name));
+                issuers.RequestRecheck(rejectedKey);
+                issuerQueue.Add(rejectedKey);
+            }
         };
         caches.Secrets.Changed += e =>
         {

@@ -12,4 +12,8 @@ public sealed class PendingRevocation
     /// <summary>When the token is revoked.</summary>
     [JsonPropertyName("revokeAt")]
     public DateTime RevokeAt { get; set; }
+
+    /// <summary>The issuer that created it (Kind/name or Kind/namespace/name): after an issuerRef change the old token is revoked where it lives.</summary>
+    [JsonPropertyName("issuer")]
+    public string? Issuer { get; set; }
 }
