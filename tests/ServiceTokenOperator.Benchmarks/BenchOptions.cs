@@ -19,11 +19,14 @@ internal sealed record BenchOptions
     /// <summary>Which simulator issues the tokens. PlanetScale needs one vendor call per issuance, the others two (create, verify).</summary>
     public string Vendor { get; init; } = "planetscale";
 
-    /// <summary>Requests per minute per credential in the rate-limit scenario; 0 picks half the token count (two windows).</summary>
+    /// <summary>The vendor's requests per minute per credential; 0 keeps the simulators' default (600).</summary>
     public int VendorRateLimit { get; init; }
 
     /// <summary>The operator's assembly; default: the one built with this project.</summary>
     public string? OperatorAssembly { get; init; }
+
+    /// <summary>KEY=VALUE pairs set in the operator's environment (e.g. DOTNET_gcServer=0 to compare GC modes).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> OperatorEnvironment { get; init; } = [];
 
     /// <summary>Upper bound for any one wait (all Ready, all rotated, resync).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -41,7 +44,9 @@ internal sealed record BenchOptions
           --rest-minutes M           length of the rest scenario (default 1; 10 for the full run)
           --unrelated-secrets N      unrelated Secrets for that scenario (default 10000)
           --vendor V                 planetscale | upsun | platformsh | akka (default planetscale)
-          --vendor-rate-limit R      requests/min per credential in the rate-limit scenario (default tokens/2)
+          --vendor-rate-limit R      the vendor's requests/min per credential for the whole run (default 600, the
+                                     simulators' default); the rate-limit scenario lowers it to two windows of work
+          --operator-env K=V         set in the operator's environment (repeatable), e.g. DOTNET_gcServer=0
           --operator-assembly PATH   servicetoken-operator.dll to run (default: the one built with the harness)
           --timeout-minutes M        bound on each wait (default 10)
         """;
@@ -73,6 +78,7 @@ internal sealed record BenchOptions
                     "vendor" => options with { Vendor = OneOf(value, name, Vendors) },
                     "vendor-rate-limit" => options with { VendorRateLimit = Positive(value, name) },
                     "operator-assembly" => options with { OperatorAssembly = value },
+                    "operator-env" => options with { OperatorEnvironment = [.. options.OperatorEnvironment, Pair(value, name)] },
                     "timeout-minutes" => options with { Timeout = TimeSpan.FromMinutes(PositiveDouble(value, name)) },
                     _ => throw new FormatException($"unknown option --{name}"),
                 };
@@ -94,6 +100,12 @@ internal sealed record BenchOptions
 
     private static double PositiveDouble(string text, string name) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 ? d : throw new FormatException($"--{name}: \"{text}\" is not a positive number");
+
+    private static KeyValuePair<string, string> Pair(string text, string name)
+    {
+        var eq = text.IndexOf('=', StringComparison.Ordinal);
+        return eq > 0 ? new(text[..eq], text[(eq + 1)..]) : throw new FormatException($"--{name}: \"{text}\" is not KEY=VALUE");
+    }
 
     private static string OneOf(string text, string name, string[] allowed) =>
         allowed.Contains(text) ? text : throw new FormatException($"--{name}: \"{text}\" is not one of {string.Join(", ", allowed)}");

@@ -40,7 +40,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
     /// Starts the operator. The metrics port is picked here and passed explicitly rather than read back from the
     /// "metrics listening on" line, so the harness does not depend on the wording of the operator's output.
     /// </summary>
-    public static OperatorProcess Start(string assembly, string kubeconfig, int workers, string logPath, IEnumerable<string>? extraArgs = null)
+    public static OperatorProcess Start(string assembly, string kubeconfig, int workers, string logPath, IEnumerable<KeyValuePair<string, string>> environment)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
@@ -56,7 +56,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var arg in extraArgs ?? []) info.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment) info.Environment[key] = value;
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         process.OutputDataReceived += (_, e) => Append(log, e.Data);
