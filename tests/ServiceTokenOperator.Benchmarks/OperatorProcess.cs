@@ -61,6 +61,8 @@ internal sealed class OperatorProcess : IAsyncDisposable
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         process.OutputDataReceived += (_, e) => Append(log, e.Data);
         process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        // Killing the harness (SIGTERM) must not leave the operator running.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillQuietly(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new OperatorProcess(process, log, new Uri($"http://127.0.0.1:{port}"), assembly);
@@ -131,6 +133,18 @@ internal sealed class OperatorProcess : IAsyncDisposable
         }
 
         return null;
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone or disposed.
+        }
     }
 
     private static void Append(StreamWriter log, string? line)
