@@ -1,0 +1,33 @@
+namespace ServiceTokenOperator.Benchmarks;
+
+/// <summary>The JSON the harness writes (design.md §6). Null means "not measured in this run" (see Notes).</summary>
+internal sealed record BenchResult
+{
+    public required int Tokens { get; init; }
+    public required string Vendor { get; init; }
+    public required int VendorLatencyMs { get; init; }
+    public required int VendorRateLimitPerMinute { get; init; }
+    public required int Workers { get; init; }
+    public required string Scenario { get; init; }
+    public double? TimeToAllReadySeconds { get; init; }
+    public double? IdealSeconds { get; init; }
+    public double? ReadyOverIdeal { get; init; }
+    public double? ApiWritesPerIssuance { get; init; }
+    public double? ApiReadsPerIssuance { get; init; }
+    public double? VendorCallsPerIssuance { get; init; }
+    public double? ReconcileP50Ms { get; init; }
+    public double? ReconcileP99Ms { get; init; }
+    public double? ReconcileTotalP50Ms { get; init; }
+    public double? ReconcileTotalP99Ms { get; init; }
+    public double? OperatorPeakRssMb { get; init; }
+    public double? SteadyStateWritesPerMinute { get; init; }
+    public double? SteadyStateVendorCallsPerMinute { get; init; }
+    public double? SteadyStateReadsPerMinute { get; init; }
+    public RestartResult? Restart { get; init; }
+    public WaveResult? Wave { get; init; }
+    public RateLimitResult? RateLimit { get; init; }
+    public UnrelatedSecretsResult? UnrelatedSecrets { get; init; }
+    public required SandboxApiResult SandboxApi { get; init; }
+    public required string OperatorGc { get; init; }
+    public required List<string> Notes { get; init; }
+}

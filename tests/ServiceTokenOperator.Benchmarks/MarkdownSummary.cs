@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+
+namespace ServiceTokenOperator.Benchmarks;
+
+/// <summary>The short human summary printed and written beside the JSON: each measure against its target of issue 9.</summary>
+internal static class MarkdownSummary
+{
+    public static string Render(BenchResult r, string command)
+    {
+        var s = new StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture, $"### ServiceToken Operator benchmark: {r.Tokens} tokens, {r.Vendor}, {r.VendorLatencyMs} ms vendor latency, {r.Workers} workers, vendor limit {r.VendorRateLimitPerMinute}/min");
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"`{command}`");
+        s.AppendLine();
+        s.AppendLine("| measure | value | target |");
+        s.AppendLine("|---|---|---|");
+        Row(s, "time to all Ready (s)", r.TimeToAllReadySeconds, r.IdealSeconds is { } i ? $"≤ {F(1.2 * i)} (1.2 × ideal {F(i)})" : "");
+        Row(s, "API writes / issuance", r.ApiWritesPerIssuance, "3");
+        Row(s, "API reads / issuance (not cached)", r.ApiReadsPerIssuance, "0");
+        Row(s, "vendor calls / issuance", r.VendorCallsPerIssuance, r.Vendor == "planetscale" ? "2 (create + grant access)" : "2 (create + verify)");
+        Row(s, "reconcile p50, vendor time excluded (ms)", r.ReconcileP50Ms, "");
+        Row(s, "reconcile p99, vendor time excluded (ms)", r.ReconcileP99Ms, "< 5");
+        Row(s, "operator peak RSS (MB)", r.OperatorPeakRssMb, "< 150 at 10,000 tokens");
+        Row(s, "writes / min at rest", r.SteadyStateWritesPerMinute, "0");
+        Row(s, "vendor calls / min at rest", r.SteadyStateVendorCallsPerMinute, "0");
+        if (r.Wave is { } w)
+        {
+            Row(s, "rotation wave: time (s)", w.Seconds, w.IdealSeconds is { } wi ? $"ideal {F(wi)}" : "");
+            Row(s, "rotation wave: API writes / rotation", w.ApiWritesPerRotation, "≤ 3 (+1 revocation later)");
+            Row(s, "rotation wave: vendor calls / rotation", w.VendorCallsPerRotation, "2");
+        }
+
+        if (r.Restart is { } rs)
+        {
+            Row(s, "restart: resync (s)", rs.ResyncSeconds, "≤ 10 at 10,000 tokens");
+            Row(s, "restart: vendor calls", rs.VendorCalls, "0");
+            Row(s, "restart: writes", rs.Writes, "0");
+        }
+
+        if (r.UnrelatedSecrets is { } u) Row(s, $"extra RSS with {u.Count} unrelated Secrets (MB)", u.ExtraRssMb, "< 10");
+        if (r.RateLimit is { } rl)
+        {
+            Row(s, $"after a {F(rl.OutageSeconds)} s outage at {rl.LimitPerMinute}/min: time to rotated (s)", rl.SecondsAfterOutage, rl.IdealSecondsAfterOutage is { } ri ? $"ideal {F(ri)}" : "");
+            Row(s, "after the outage: 429s drawn", rl.RejectedCalls, "no storm");
+        }
+
+        Row(s, "sandbox API requests/s during the burst", r.SandboxApi.RequestsPerSecond, "");
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"Operator GC: {r.OperatorGc}.");
+        foreach (var note in r.Notes) s.AppendLine(CultureInfo.InvariantCulture, $"- {note}");
+        return s.ToString();
+    }
+
+    private static void Row(StringBuilder s, string name, double? value, string target) =>
+        s.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {(value is { } v ? F(v) : "n/a")} | {target} |");
+
+    private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+}
