@@ -1,4 +1,5 @@
 using k8s;
+using ServiceTokenOperator.Observability;
 using ServiceTokenOperator.Providers;
 using ServiceTokenOperator.Providers.Akka;
 using ServiceTokenOperator.Providers.PlanetScale;
@@ -13,11 +14,12 @@ internal static class OperatorServiceCollectionExtensions
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubernetes));
+        services.AddSingleton<IKubernetes>(sp => new Kubernetes(kubernetes, new ClientRateLimiter(options.KubeApiQps, options.KubeApiBurst, sp.GetRequiredService<TimeProvider>())));
         services.AddPlanetScaleVendor();
         services.AddUpsunVendors();
         services.AddAkkaVendor();
         services.AddSingleton<VendorRegistry>();
+        services.AddSingleton<OperatorMetrics>();
         services.AddSingleton<ControllerManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ControllerManager>());
         return services;
