@@ -1,5 +1,6 @@
 using System.Globalization;
 using ServiceTokenOperator.Api.V1Alpha1;
+using ServiceTokenOperator.Observability;
 
 namespace ServiceTokenOperator.Hosting;
 
@@ -68,6 +69,12 @@ internal sealed class OperatorOptions
 
     /// <summary>--log-level (LOG_LEVEL): trace, debug, information, warning, error. Default information.</summary>
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
+
+    /// <summary>
+    /// The Meter this host publishes and exports. Not a flag: OpenTelemetry selects meters by name process-wide, so
+    /// several hosts in one process (tests) each need their own name to keep their metrics apart.
+    /// </summary>
+    public string MeterName { get; set; } = OperatorTelemetry.Name;
 
     /// <summary>Lease holder identity: POD_NAME, else host name and process id.</summary>
     public string Identity { get; set; } = Environment.GetEnvironmentVariable("POD_NAME") ?? $"{Environment.MachineName}-{Environment.ProcessId}";

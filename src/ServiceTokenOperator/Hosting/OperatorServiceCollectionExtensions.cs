@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using k8s;
 using ServiceTokenOperator.Observability;
 using ServiceTokenOperator.Providers;
@@ -19,7 +20,7 @@ internal static class OperatorServiceCollectionExtensions
         services.AddUpsunVendors();
         services.AddAkkaVendor();
         services.AddSingleton<VendorRegistry>();
-        services.AddSingleton<OperatorMetrics>();
+        services.AddSingleton(sp => new OperatorMetrics(sp.GetRequiredService<IMeterFactory>(), options.MeterName));
         services.AddSingleton<ControllerManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ControllerManager>());
         return services;

@@ -69,7 +69,9 @@ internal sealed class EventRecorder(IKubernetes client, EventCorrelator correlat
     {
         var key = new EventKey(involved.Uid ?? $"{involved.Kind}/{involved.NamespaceProperty}/{involved.Name}", type, reason, message);
         var decision = correlator.Correlate(key);
-        var now = time.GetUtcNow().UtcDateTime;
+        // Event timestamps are whole seconds on the wire (metav1.Time).
+        var exact = time.GetUtcNow().UtcDateTime;
+        var now = exact.AddTicks(-(exact.Ticks % TimeSpan.TicksPerSecond));
         if (decision.Action == EventAction.Drop)
         {
             Log.EventDropped(logger, involved.Kind, involved.NamespaceProperty ?? string.Empty, involved.Name, reason);
@@ -97,7 +99,7 @@ internal sealed class EventRecorder(IKubernetes client, EventCorrelator correlat
 
         // Cluster-scoped objects get their events in "default", as client-go does.
         var @namespace = involved.NamespaceProperty ?? "default";
-        var name = $"{involved.Name}.{((now - DateTime.UnixEpoch).Ticks * 100).ToString("x", CultureInfo.InvariantCulture)}";
+        var name = $"{involved.Name}.{((exact - DateTime.UnixEpoch).Ticks * 100).ToString("x", CultureInfo.InvariantCulture)}";
         var created = await client.CoreV1.CreateNamespacedEventAsync(
             new Corev1Event
             {

@@ -37,9 +37,10 @@ internal sealed class OperatorMetrics
     private volatile Func<IEnumerable<TokenGaugeRow>> _tokens = () => [];
     private volatile Func<IEnumerable<(string Controller, int Depth)>> _queues = () => [];
 
-    public OperatorMetrics(IMeterFactory meters)
+    /// <param name="meterName">The Meter's name; only several hosts in one process (tests) need distinct names.</param>
+    public OperatorMetrics(IMeterFactory meters, string meterName = OperatorTelemetry.Name)
     {
-        var meter = meters.Create(OperatorTelemetry.Name);
+        var meter = meters.Create(meterName);
         _reconcileDuration = meter.CreateHistogram(ReconcileDuration, unit: null, "Duration of a reconcile, by controller and result.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _reconcileOverhead = meter.CreateHistogram(ReconcileOverhead, unit: null,

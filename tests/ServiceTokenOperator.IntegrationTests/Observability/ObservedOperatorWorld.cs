@@ -36,6 +36,7 @@ public sealed class ObservedOperatorWorld : IAsyncLifetime
                 Namespace = World.Options.OperatorNamespace,
                 MinRotationPeriod = TimeSpan.FromSeconds(5),
                 LogLevel = LogLevel.Trace,
+                MeterName = "ServiceTokenOperator.Observed-" + Guid.NewGuid().ToString("N")[..8],
             },
             logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs),
             loopbackOnly: true,
