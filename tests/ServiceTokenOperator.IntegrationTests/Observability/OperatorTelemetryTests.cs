@@ -92,6 +92,12 @@ public sealed class OperatorTelemetryTests(ObservedOperatorWorld world) : IClass
         Assert.Contains("akka create", spans, StringComparison.Ordinal);
         Assert.Contains("upsun revoke", spans, StringComparison.Ordinal);
         Assert.Contains("http.request.method", spans, StringComparison.Ordinal);
+        Assert.Contains("CredentialValid", events, StringComparison.Ordinal);
+        // Vendor spans are children of a reconcile span, and the vendor's HTTP calls children of the vendor span.
+        var byId = world.Spans.Spans.ToDictionary(s => s.SpanId);
+        var create = world.Spans.Spans.First(s => s.DisplayName == "planetscale create" && byId.ContainsKey(s.ParentSpanId));
+        Assert.Equal("reconcile servicetoken", byId[create.ParentSpanId].DisplayName);
+        Assert.Contains(world.Spans.Spans, s => s.ParentSpanId == create.SpanId && s.Source.Name == "System.Net.Http");
         foreach (var value in values)
         {
             Assert.DoesNotContain(value, logs, StringComparison.Ordinal);
