@@ -110,8 +110,8 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
             RetryPeriod = options.RetryPeriod,
         }, loggers.CreateLogger<LeaderElection>());
 
-        var reconcileToken = ReconcileInstrumentation.Wrap<ObjectKey>("servicetoken", tokens.ReconcileAsync, metrics, measureOverhead: true);
-        var reconcileIssuer = ReconcileInstrumentation.Wrap<IssuerKey>("issuer", issuers.ReconcileAsync, metrics, measureOverhead: false);
+        var reconcileToken = ReconcileInstrumentation.Wrap<ObjectKey>("servicetoken", tokens.ReconcileAsync, metrics, measureOverhead: true, loggers.CreateLogger<ServiceTokenReconciler>());
+        var reconcileIssuer = ReconcileInstrumentation.Wrap<IssuerKey>("issuer", issuers.ReconcileAsync, metrics, measureOverhead: false, loggers.CreateLogger<IssuerReconciler>());
         await election.RunAsync(async leading =>
         {
             _leading = true;

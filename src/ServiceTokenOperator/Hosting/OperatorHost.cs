@@ -84,6 +84,8 @@ internal sealed class OperatorHost : IAsyncDisposable
     {
         logging.ClearProviders();
         logging.SetMinimumLevel(options.LogLevel);
+        // Trace and span ids in every log line's scope, to go from a log line to its trace.
+        logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         // Kestrel's start-up chatter is not the operator's business; its warnings still are.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
@@ -99,7 +101,7 @@ internal sealed class OperatorHost : IAsyncDisposable
             {
                 o.IncludeScopes = true;
                 o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
             });
         }
         else
