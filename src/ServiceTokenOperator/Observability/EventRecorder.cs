@@ -83,6 +83,7 @@ internal sealed class EventRecorder(IKubernetes client, EventCorrelator correlat
             var patch = JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["count"] = decision.Count,
+                ["message"] = decision.Message,
                 ["lastTimestamp"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             });
             try
@@ -93,7 +94,7 @@ internal sealed class EventRecorder(IKubernetes client, EventCorrelator correlat
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
             {
                 // The Event expired: start a new one.
-                correlator.Forget(key);
+                correlator.Forget(decision.Key);
             }
         }
 
@@ -107,7 +108,7 @@ internal sealed class EventRecorder(IKubernetes client, EventCorrelator correlat
                 InvolvedObject = involved,
                 Type = type,
                 Reason = reason,
-                Message = message,
+                Message = decision.Message,
                 Count = 1,
                 FirstTimestamp = now,
                 LastTimestamp = now,
@@ -117,6 +118,6 @@ internal sealed class EventRecorder(IKubernetes client, EventCorrelator correlat
             },
             @namespace,
             cancellationToken: ct);
-        correlator.Written(key, @namespace, created.Metadata.Name);
+        correlator.Written(decision.Key, @namespace, created.Metadata.Name);
     }
 }

@@ -17,8 +17,8 @@ public sealed class EventCorrelatorTests
         Assert.Equal(EventAction.Create, correlator.Correlate(Failure).Action);
         correlator.Written(Failure, "default", "t1.abc");
 
-        Assert.Equal(new EventDecision(EventAction.Patch, "default", "t1.abc", 2), correlator.Correlate(Failure));
-        Assert.Equal(new EventDecision(EventAction.Patch, "default", "t1.abc", 3), correlator.Correlate(Failure));
+        Assert.Equal(new EventDecision(EventAction.Patch, Failure, Failure.Message, "default", "t1.abc", 2), correlator.Correlate(Failure));
+        Assert.Equal(new EventDecision(EventAction.Patch, Failure, Failure.Message, "default", "t1.abc", 3), correlator.Correlate(Failure));
     }
 
     [Fact]
@@ -44,6 +44,29 @@ public sealed class EventCorrelatorTests
         _time.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(EventAction.Patch, correlator.Correlate(Failure).Action);
         Assert.Equal(EventAction.Drop, correlator.Correlate(Failure).Action);
+    }
+
+    [Fact]
+    public void Correlate_TenDifferentMessagesOfOneReason_FurtherOnesCombinedIntoOneEvent()
+    {
+        var correlator = new EventCorrelator(_time, burst: 100);
+        for (var i = 0; i < 9; i++)
+        {
+            var own = correlator.Correlate(Failure with { Message = $"attempt {i}" });
+            Assert.Equal((EventAction.Create, $"attempt {i}"), (own.Action, own.Message));
+            correlator.Written(own.Key, "default", $"t1.{i}");
+        }
+
+        var combined = correlator.Correlate(Failure with { Message = "attempt 9" });
+        Assert.Equal((EventAction.Create, EventCorrelator.CombinedPrefix + "attempt 9"), (combined.Action, combined.Message));
+        correlator.Written(combined.Key, "default", "t1.combined");
+
+        var next = correlator.Correlate(Failure with { Message = "attempt 10" });
+        Assert.Equal((EventAction.Patch, "t1.combined", 2, EventCorrelator.CombinedPrefix + "attempt 10"), (next.Action, next.Name, next.Count, next.Message));
+
+        // Ten quiet minutes later each message stands on its own again.
+        _time.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal("attempt 11", correlator.Correlate(Failure with { Message = "attempt 11" }).Message);
     }
 
     [Fact]
