@@ -36,6 +36,9 @@ public sealed class OperatorProcessTests
         await replicas.ReadyAsync("proc-1", seconds: 60);
         // Structured JSON logs on stdout, one object per line.
         Assert.Contains(processes[leader!].Output, l => l.StartsWith('{') && l.Contains("\"Category\"", StringComparison.Ordinal));
+        // A reconcile's lines carry its controller and key as scopes (and trace ids when tracing is on).
+        Assert.Contains(processes[leader!].Output, l => l.StartsWith('{') && l.Contains("created vendor token", StringComparison.Ordinal)
+            && l.Contains("\"Controller\":\"servicetoken\"", StringComparison.Ordinal) && l.Contains("\"Key\":\"default/proc-1\"", StringComparison.Ordinal));
 
         var clock = Stopwatch.StartNew();
         if (kill)
