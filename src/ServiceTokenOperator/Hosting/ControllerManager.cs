@@ -53,7 +53,10 @@ internal sealed class ControllerManager(IKubernetes client, OperatorOptions opti
         using var issuerQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
 
         string? VendorOf(ServiceToken token) => caches.ResolveIssuer(token)?.Vendor;
-        metrics.ObserveTokens(() => caches.ServiceTokens.List(t => options.Owns(t.Metadata.NamespaceProperty, t.Metadata.Name)).Select(t => StatusEvents.Row(t, VendorOf(t))));
+        // Only the leader reports tokens: every replica scraped would otherwise repeat each series.
+        metrics.ObserveTokens(() => _leading
+            ? caches.ServiceTokens.List(t => options.Owns(t.Metadata.NamespaceProperty, t.Metadata.Name)).Select(t => StatusEvents.Row(t, VendorOf(t)))
+            : []);
         metrics.ObserveQueues(() => [("servicetoken", tokenQueue.Depth), ("issuer", issuerQueue.Depth)]);
 
         void Enqueue(string? @namespace, string name)

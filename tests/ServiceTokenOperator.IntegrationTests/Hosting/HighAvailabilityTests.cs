@@ -39,6 +39,9 @@ public sealed class HighAvailabilityTests
         // Only the leader reconciles: the follower's queue metrics show no reconcile at all.
         Assert.DoesNotMatch($"(?m)^{OperatorMetrics.ReconcileDuration}_count", await ScrapeAsync(replicas, follower));
         Assert.Matches($"(?m)^{OperatorMetrics.ReconcileDuration}_count", await ScrapeAsync(replicas, leader));
+        // Token gauges come from the leader alone, so two scraped replicas do not report each token twice.
+        Assert.DoesNotMatch($"(?m)^{OperatorMetrics.ReadyStatus}\\{{", await ScrapeAsync(replicas, follower));
+        Assert.Matches($"(?m)^{OperatorMetrics.ReadyStatus}\\{{[^}}]*name=\"ha-0\"", await ScrapeAsync(replicas, leader));
 
         var clock = Stopwatch.StartNew();
         await replicas.StopReplicaAsync(leaderName);
