@@ -52,7 +52,7 @@ internal sealed class EventRecorder(IKubernetes client, EventCorrelator correlat
                 {
                     await WriteAsync(involved, type, reason, message, ct);
                 }
-                catch (Exception e) when (e is HttpOperationException or HttpRequestException or KubernetesException)
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     // Events are best effort, as in client-go: the condition in status is the record that matters.
                     Log.EventWriteFailed(logger, involved.Kind, involved.NamespaceProperty ?? string.Empty, involved.Name, reason, e.Message);
