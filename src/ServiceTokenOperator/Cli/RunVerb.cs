@@ -15,7 +15,7 @@ internal static class RunVerb
         }
 
         await using var host = await OperatorHost.StartAsync(options, cancellationToken: cancellationToken);
-        Console.WriteLine($"metrics listening on {host.MetricsBase}metrics");
+        Console.WriteLine($"metrics listening on {host.MetricsBase.GetLeftPart(UriPartial.Authority)}");
         await host.WaitForShutdownAsync(cancellationToken);
         return 0;
     }

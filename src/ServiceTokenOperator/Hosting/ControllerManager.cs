@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Controllers;
+using ServiceTokenOperator.Observability;
 using ServiceTokenOperator.Providers;
 using ServiceTokenOperator.Rotation;
 using ServiceTokenOperator.Runtime;
@@ -11,13 +12,15 @@ using ServiceTokenOperator.Sweep;
 namespace ServiceTokenOperator.Hosting;
 
 /// <summary>
-/// Starts the caches on every replica (followers keep them warm), and the work queues only while this replica
-/// holds the Lease. Informer events become work-queue keys; reconcilers do the rest.
+/// Starts the caches on every replica (followers keep them warm), and the work queues and Quartz only while this
+/// replica holds the Lease. Informer events become work-queue keys for the ServiceTokens this replica owns (watched
+/// namespaces, shard); reconcilers do the rest. The leader also turns status transitions into Events.
 /// </summary>
 internal sealed class ControllerManager(
     IKubernetes client,
     OperatorOptions options,
     VendorRegistry vendors,
+    OperatorMetrics metrics,
     RotationScheduler scheduler,
     RotationPacer pacer,
     FailPoints failPoints,
@@ -26,6 +29,7 @@ internal sealed class ControllerManager(
     : BackgroundService
 {
     private OperatorCaches? _caches;
+    private volatile bool _leading;
 
     /// <summary>For /healthz: the process is up and no informer has stopped.</summary>
     public bool Alive => _caches is null || _caches.IsRunning;
@@ -33,47 +37,65 @@ internal sealed class ControllerManager(
     /// <summary>For /readyz: every cache has synced.</summary>
     public bool Ready => _caches?.HasSynced == true;
 
+    /// <summary>Whether this replica holds the Lease and runs the work queues.</summary>
+    public bool IsLeader => _leading;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var clusterId = await ClusterIdentity.ResolveAsync(client, options.ClusterId, stoppingToken);
         var macKey = await MacKeyStore.LoadOrCreateAsync(client, options.Namespace, stoppingToken);
-        var settings = new OperatorSettings(clusterId, options.Namespace, options.MinRotationPeriod, new SecretMac(macKey), options.IssuerRecheckInterval,
-            options.OrphanSweepInterval, options.OrphanSafetyWindow);
+        var settings = new OperatorSettings(clusterId, options.EffectiveClusterResourceNamespace, options.MinRotationPeriod, new SecretMac(macKey),
+            options.IssuerRecheckInterval, options.OrphanSweepInterval, options.OrphanSafetyWindow);
 
+        // One watched namespace is listed and watched there alone; several are filtered from a cluster-wide watch.
+        var scope = options.WatchNamespaces.Count == 1 ? options.WatchNamespaces[0] : null;
         var caches = new OperatorCaches(
-            Informer<ServiceToken>(ServiceTokenReconciler.Resource),
-            Informer<TokenIssuer>(IssuerReconciler.TokenIssuers),
+            Informer<ServiceToken>(ServiceTokenReconciler.Resource, options.Selector, scope),
+            Informer<TokenIssuer>(IssuerReconciler.TokenIssuers, null, scope),
             Informer<ClusterTokenIssuer>(IssuerReconciler.ClusterTokenIssuers),
-            Informer<V1Secret>(new ResourceType("", "v1", "secrets", Namespaced: true), SecretLabels.ManagedBySelector),
+            Informer<V1Secret>(new ResourceType("", "v1", "secrets", Namespaced: true), SecretLabels.ManagedBySelector, scope),
             Informer<V1Namespace>(new ResourceType("", "v1", "namespaces", Namespaced: false)));
         _caches = caches;
 
         var writer = new StatusWriter(client);
-        var providers = new ProviderCache(client, vendors, settings, time);
+        var providers = new ProviderCache(client, vendors, settings, time, metrics);
         var restarter = new RolloutRestarter(client, time, loggers.CreateLogger<RolloutRestarter>());
         var tokens = new ServiceTokenReconciler(caches, client, writer, providers, vendors, settings, scheduler, pacer, restarter, failPoints, time, loggers.CreateLogger<ServiceTokenReconciler>());
         var sweeper = new OrphanSweeper(caches, settings, time, loggers.CreateLogger<OrphanSweeper>());
         var issuers = new IssuerReconciler(caches, writer, providers, vendors, settings, sweeper, time, loggers.CreateLogger<IssuerReconciler>());
         var usage = new IssuerUsageReconciler(caches, client, writer, settings, loggers.CreateLogger<IssuerUsageReconciler>());
-        using var usageQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
+        var events = new EventRecorder(client, new EventCorrelator(time), time, options.Identity, loggers.CreateLogger<EventRecorder>());
         using var tokenQueue = new WorkQueue<ObjectKey>(time, new WorkQueueOptions { Jitter = 0.2 }, loggers.CreateLogger<WorkQueue<ObjectKey>>());
         using var issuerQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
+        using var usageQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
+
+        string? VendorOf(ServiceToken token) => caches.ResolveIssuer(token)?.Vendor;
+        // Only the leader reports tokens: every replica scraped would otherwise repeat each series.
+        metrics.ObserveTokens(() => _leading
+            ? caches.ServiceTokens.List(t => options.Owns(t.Metadata.NamespaceProperty, t.Metadata.Name)).Select(t => StatusEvents.Row(t, VendorOf(t)))
+            : []);
+        metrics.ObserveQueues(() => [("servicetoken", tokenQueue.Depth), ("issuer", issuerQueue.Depth), ("issuer-usage", usageQueue.Depth)]);
+
+        void Enqueue(string? @namespace, string name)
+        {
+            if (options.Owns(@namespace, name)) tokenQueue.Add(new ObjectKey(@namespace, name));
+        }
 
         void WakeTokensOf(string kind, string? @namespace, string name)
         {
-            foreach (var token in caches.TokensOf(kind, @namespace, name)) tokenQueue.Add(ObjectKey.Of(token));
+            foreach (var token in caches.TokensOf(kind, @namespace, name)) Enqueue(token.Metadata.NamespaceProperty, token.Metadata.Name);
         }
 
         caches.ServiceTokens.Changed += e =>
         {
-            if (ChangePredicates.SpecOrMetadataChanged(e)) tokenQueue.Add(ObjectKey.Of(e.Object));
-        };
-        caches.ServiceTokens.Changed += e =>
-        {
+            var token = e.Object;
+            // Status-only updates are the reconciler's own writes: re-queueing them would bypass the failure backoff.
+            if (ChangePredicates.SpecOrMetadataChanged(e)) Enqueue(token.Metadata.NamespaceProperty, token.Metadata.Name);
+
             // Both versions: a changed issuerRef or a token that stopped needing its issuer releases the old one.
-            foreach (var token in new[] { e.OldObject, e.NewObject }.OfType<ServiceToken>())
+            foreach (var version in new[] { e.OldObject, e.NewObject }.OfType<ServiceToken>())
             {
-                foreach (var key in IssuerUsage.KeysOf(token)) usageQueue.Add(key);
+                foreach (var key in IssuerUsage.KeysOf(version)) usageQueue.Add(key);
             }
 
             // A vendor that rejected the credential on a token call: re-check the issuer now, not at its next hourly check.
@@ -84,36 +106,45 @@ internal sealed class ControllerManager(
                 issuers.RequestRecheck(rejectedKey);
                 issuerQueue.Add(rejectedKey);
             }
+
+            if (!_leading || e.OldObject is null || e.NewObject is null || !options.Owns(token.Metadata.NamespaceProperty, token.Metadata.Name)) return;
+            if (StatusEvents.ForToken(e.OldObject.Status, e.NewObject.Status) is { } happened) events.Record(e.NewObject, happened.Type, happened.Reason, happened.Message);
+            if (StatusEvents.IsRotation(e.OldObject.Status, e.NewObject.Status)) metrics.RecordRotation(VendorOf(e.NewObject) ?? string.Empty);
         };
         caches.Secrets.Changed += e =>
         {
-            var secret = (e.NewObject ?? e.OldObject)!;
-            if (ServiceTokenDecision.OwnerName(secret) is { } owner) tokenQueue.Add(new ObjectKey(secret.Metadata.NamespaceProperty, owner));
+            var secret = e.Object;
+            if (ServiceTokenDecision.OwnerName(secret) is { } owner) Enqueue(secret.Metadata.NamespaceProperty, owner);
         };
         caches.TokenIssuers.Changed += e =>
         {
-            var issuer = (e.NewObject ?? e.OldObject)!;
-            issuerQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
-            usageQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
+            var key = new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(e.Object));
+            issuerQueue.Add(key);
+            usageQueue.Add(key);
+            if (_leading && e is { OldObject: { } old, NewObject: { } current } && StatusEvents.ForIssuer(old.Status, current.Status) is { } happened)
+                events.Record(current, happened.Type, happened.Reason, happened.Message);
         };
         caches.ClusterTokenIssuers.Changed += e =>
         {
-            var issuer = (e.NewObject ?? e.OldObject)!;
-            issuerQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
-            usageQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
+            var key = new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(e.Object));
+            issuerQueue.Add(key);
+            usageQueue.Add(key);
             // A spec change may allow or deny namespaces (spec.conditions) while readiness stays the same.
             if (e.OldObject is not null && e.NewObject is not null && e.OldObject.Metadata.Generation != e.NewObject.Metadata.Generation)
-                WakeTokensOf(ClusterTokenIssuer.KindName, null, issuer.Metadata.Name);
+                WakeTokensOf(ClusterTokenIssuer.KindName, null, e.Object.Metadata.Name);
+            if (_leading && e is { OldObject: { } old, NewObject: { } current } && StatusEvents.ForIssuer(old.Status, current.Status) is { } happened)
+                events.Record(current, happened.Type, happened.Reason, happened.Message);
         };
         caches.Namespaces!.Changed += e =>
         {
             // Only a label change can change what a ClusterTokenIssuer's namespaceSelector allows.
             if (e.OldObject is not null && e.NewObject is not null && SameLabels(e.OldObject.Metadata.Labels, e.NewObject.Metadata.Labels)) return;
-            var name = (e.NewObject ?? e.OldObject)!.Metadata.Name;
-            foreach (var token in caches.ServiceTokens.List(t => t.Metadata.NamespaceProperty == name)) tokenQueue.Add(ObjectKey.Of(token));
+            var name = e.Object.Metadata.Name;
+            foreach (var token in caches.ServiceTokens.List(t => t.Metadata.NamespaceProperty == name)) Enqueue(token.Metadata.NamespaceProperty, token.Metadata.Name);
         };
         issuers.ReadinessChanged += issuer => WakeTokensOf(issuer.Kind, issuer.Namespace, issuer.Name);
 
+        var recording = events.RunAsync(stoppingToken);
         await Task.WhenAll(caches.ServiceTokens.StartAsync(stoppingToken), caches.TokenIssuers.StartAsync(stoppingToken),
             caches.ClusterTokenIssuers.StartAsync(stoppingToken), caches.Secrets.StartAsync(stoppingToken), caches.Namespaces.StartAsync(stoppingToken));
         await Task.WhenAll(caches.ServiceTokens.WaitForSyncAsync(stoppingToken), caches.TokenIssuers.WaitForSyncAsync(stoppingToken),
@@ -123,47 +154,50 @@ internal sealed class ControllerManager(
         {
             Enabled = options.LeaderElect,
             Namespace = options.Namespace,
-            LeaseName = options.LeaseName,
+            LeaseName = options.EffectiveLeaseName,
             Identity = options.Identity,
+            LeaseDuration = options.LeaseDuration,
+            RenewDeadline = options.RenewDeadline,
+            RetryPeriod = options.RetryPeriod,
         }, loggers.CreateLogger<LeaderElection>());
 
+        var reconcileToken = ReconcileInstrumentation.Wrap<ObjectKey>("servicetoken", tokens.ReconcileAsync, metrics, measureOverhead: true, loggers.CreateLogger<ServiceTokenReconciler>());
+        var reconcileIssuer = ReconcileInstrumentation.Wrap<IssuerKey>("issuer", issuers.ReconcileAsync, metrics, measureOverhead: false, loggers.CreateLogger<IssuerReconciler>());
         await election.RunAsync(async leading =>
         {
-            // A new leader starts from everything in the cache: nothing is assumed from a previous term.
-            foreach (var issuer in caches.TokenIssuers.List())
-            {
-                issuerQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
-                usageQueue.Add(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)));
-            }
-
-            foreach (var issuer in caches.ClusterTokenIssuers.List())
-            {
-                issuerQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
-                usageQueue.Add(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)));
-            }
-
-            foreach (var token in caches.ServiceTokens.List()) tokenQueue.Add(ObjectKey.Of(token));
-            // Time-based wake-ups are rebuilt by those reconciles; overdue rotations are paced per issuer.
-            await scheduler.StartAsync(tokenQueue.Add, leading);
+            _leading = true;
             try
             {
+                // A new leader starts from everything in the cache: nothing is assumed from a previous term.
+                foreach (var key in caches.TokenIssuers.List().Select(i => new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(i)))
+                    .Concat(caches.ClusterTokenIssuers.List().Select(i => new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(i)))))
+                {
+                    issuerQueue.Add(key);
+                    usageQueue.Add(key);
+                }
+
+                foreach (var token in caches.ServiceTokens.List()) Enqueue(token.Metadata.NamespaceProperty, token.Metadata.Name);
+                // Time-based wake-ups are rebuilt by those reconciles; overdue rotations are paced per issuer.
+                await scheduler.StartAsync(key => Enqueue(key.Namespace, key.Name), leading);
                 await Task.WhenAll(
-                    tokenQueue.RunAsync(options.Workers, tokens.ReconcileAsync, leading),
-                    issuerQueue.RunAsync(2, issuers.ReconcileAsync, leading),
+                    tokenQueue.RunAsync(options.Workers, reconcileToken, leading),
+                    issuerQueue.RunAsync(2, reconcileIssuer, leading),
                     usageQueue.RunAsync(1, usage.ReconcileAsync, leading));
             }
             finally
             {
+                _leading = false;
                 await scheduler.StopAsync();
                 pacer.Clear();
             }
         }, stoppingToken);
+        await recording;
     }
 
     private static bool SameLabels(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
         (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(p => b!.TryGetValue(p.Key, out var v) && v == p.Value);
 
-    private Informer<T> Informer<T>(ResourceType type, string? labelSelector = null)
+    private Informer<T> Informer<T>(ResourceType type, string? labelSelector = null, string? namespaceScope = null)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        new(new KubernetesResourceSource<T>(client, type), time, loggers.CreateLogger<Informer<T>>(), labelSelector);
+        new(new KubernetesResourceSource<T>(client, type, namespaceScope), time, loggers.CreateLogger<Informer<T>>(), labelSelector);
 }

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using k8s;
 using Quartz;
 using ServiceTokenOperator.Controllers;
+using ServiceTokenOperator.Observability;
 using ServiceTokenOperator.Providers;
 using ServiceTokenOperator.Providers.Akka;
 using ServiceTokenOperator.Providers.PlanetScale;
@@ -28,11 +30,12 @@ internal static class OperatorServiceCollectionExtensions
         services.AddSingleton<RotationScheduler>();
         services.AddSingleton<RotationPacer>();
         services.AddSingleton<FailPoints>();
-        services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubernetes));
+        services.AddSingleton<IKubernetes>(sp => new Kubernetes(kubernetes, new ClientRateLimiter(options.KubeApiQps, options.KubeApiBurst, sp.GetRequiredService<TimeProvider>())));
         services.AddPlanetScaleVendor();
         services.AddUpsunVendors();
         services.AddAkkaVendor();
         services.AddSingleton<VendorRegistry>();
+        services.AddSingleton(sp => new OperatorMetrics(sp.GetRequiredService<IMeterFactory>(), options.MeterName));
         services.AddSingleton<ControllerManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ControllerManager>());
         return services;

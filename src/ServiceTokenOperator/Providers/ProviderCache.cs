@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using k8s;
 using k8s.Autorest;
 using ServiceTokenOperator.Controllers;
+using ServiceTokenOperator.Observability;
 
 namespace ServiceTokenOperator.Providers;
 
@@ -10,8 +11,9 @@ namespace ServiceTokenOperator.Providers;
 /// when the issuer changes, when the issuer reconciler re-checks it, or after <see cref="CredentialRefresh"/>.
 /// Credential Secrets are not cached by an informer: they carry no label of ours and reading a few per hour costs less
 /// than caching every Secret in the cluster.
+/// With <paramref name="metrics"/>, every provider is wrapped in <see cref="InstrumentedTokenProvider"/> (spans, metrics, vendor time).
 /// </summary>
-internal sealed class ProviderCache(IKubernetes client, VendorRegistry vendors, OperatorSettings settings, TimeProvider time)
+internal sealed class ProviderCache(IKubernetes client, VendorRegistry vendors, OperatorSettings settings, TimeProvider time, OperatorMetrics? metrics = null)
 {
     public static readonly TimeSpan CredentialRefresh = TimeSpan.FromMinutes(10);
 
@@ -68,7 +70,8 @@ internal sealed class ProviderCache(IKubernetes client, VendorRegistry vendors, 
             return old.Provider;
         }
 
-        var provider = vendor.Connect(new IssuerAccount(issuer.Key, issuer.Spec, credentials));
+        var connected = vendor.Connect(new IssuerAccount(issuer.Key, issuer.Spec, credentials));
+        ITokenProvider provider = metrics is null ? connected : new InstrumentedTokenProvider(connected, vendor.Name, metrics);
         _entries[issuer.Key] = new Entry(issuer.Uid, issuer.Generation, secret.Metadata.ResourceVersion, time.GetUtcNow(), provider);
         if (old is not null) Dispose(old.Provider);
         return provider;

@@ -1,0 +1,167 @@
+using ServiceTokenOperator.Api.V1Alpha1;
+using ServiceTokenOperator.Observability;
+using ServiceTokenOperator.Providers;
+using ServiceTokenOperator.Runtime;
+
+namespace ServiceTokenOperator.Tests.Observability;
+
+public sealed class InstrumentedTokenProviderTests : IDisposable
+{
+    private readonly MetricCapture _capture = new();
+
+    public void Dispose() => _capture.Dispose();
+
+    private sealed class SlowProvider(TimeSpan delay, VendorErrorKind? fails = null) : ITokenProvider, IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public Task CheckCredentialAsync(CancellationToken cancellationToken) => CallAsync(cancellationToken);
+
+        public async Task<IssuedToken> CreateAsync(TokenRequest request, CancellationToken cancellationToken)
+        {
+            await CallAsync(cancellationToken);
+            return new IssuedToken("tok-1", request.Name, new SecretValues(new Dictionary<string, string> { ["T"] = "s3cr3t-value" }) { TokenKey = "T" }, DateTimeOffset.UnixEpoch, null);
+        }
+
+        public Task VerifyAsync(IssuedToken token, CancellationToken cancellationToken) => CallAsync(cancellationToken);
+
+        public Task RevokeAsync(string tokenId, CancellationToken cancellationToken) => CallAsync(cancellationToken);
+
+        public async IAsyncEnumerable<VendorToken> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await CallAsync(cancellationToken);
+            yield return new VendorToken("tok-1", "st-x", DateTimeOffset.UnixEpoch);
+        }
+
+        public void Dispose() => Disposed = true;
+
+        private async Task CallAsync(CancellationToken ct)
+        {
+            await Task.Delay(delay, ct);
+            if (fails is { } kind) throw new VendorException(kind, "vendor said no");
+        }
+    }
+
+    [Fact]
+    public async Task Operations_Succeeding_CountedByVendorOperationAndOutcome()
+    {
+        var provider = new InstrumentedTokenProvider(new SlowProvider(TimeSpan.Zero), "planetscale", _capture.Metrics);
+
+        await provider.CheckCredentialAsync(CancellationToken.None);
+        var issued = await provider.CreateAsync(new TokenRequest("st-a", new ServiceTokenSpec()), CancellationToken.None);
+        await provider.VerifyAsync(issued, CancellationToken.None);
+        await provider.RevokeAsync("tok-1", CancellationToken.None);
+        await foreach (var _ in provider.ListAsync(CancellationToken.None))
+        {
+        }
+
+        var requests = _capture.Of(OperatorMetrics.ProviderRequests).ToList();
+        Assert.Equal(["check_credential", "create", "verify", "revoke", "list"], requests.Select(r => r.Tags["operation"]));
+        Assert.All(requests, r => Assert.Equal(("planetscale", "success"), (r.Tags["vendor"], r.Tags["outcome"])));
+        Assert.Equal(5, _capture.Of(OperatorMetrics.ProviderRequestDuration).Count());
+        Assert.Equal("planetscale", Assert.Single(_capture.Of(OperatorMetrics.Revocations)).Tags["vendor"]);
+    }
+
+    [Fact]
+    public async Task CreateAsync_VendorRateLimits_CountedAsRateLimitedAndRethrown()
+    {
+        var provider = new InstrumentedTokenProvider(new SlowProvider(TimeSpan.Zero, VendorErrorKind.RateLimited), "upsun", _capture.Metrics);
+
+        var e = await Assert.ThrowsAsync<VendorException>(() => provider.CreateAsync(new TokenRequest("st-a", new ServiceTokenSpec()), CancellationToken.None));
+
+        Assert.Equal(VendorErrorKind.RateLimited, e.Kind);
+        Assert.Equal("rate_limited", Assert.Single(_capture.Of(OperatorMetrics.ProviderRequests)).Tags["outcome"]);
+    }
+
+    [Fact]
+    public async Task RevokeAsync_Fails_NoRevocationCounted()
+    {
+        var provider = new InstrumentedTokenProvider(new SlowProvider(TimeSpan.Zero, VendorErrorKind.Unavailable), "akka", _capture.Metrics);
+
+        await Assert.ThrowsAsync<VendorException>(() => provider.RevokeAsync("tok-1", CancellationToken.None));
+
+        Assert.Empty(_capture.Of(OperatorMetrics.Revocations));
+        Assert.Equal("unavailable", Assert.Single(_capture.Of(OperatorMetrics.ProviderRequests)).Tags["outcome"]);
+    }
+
+    [Fact]
+    public void Dispose_DisposesTheWrappedProvider()
+    {
+        var inner = new SlowProvider(TimeSpan.Zero);
+
+        new InstrumentedTokenProvider(inner, "akka", _capture.Metrics).Dispose();
+
+        Assert.True(inner.Disposed);
+    }
+
+    [Fact]
+    public async Task Wrap_ReconcileAwaitingVendorCalls_OverheadExcludesVendorTime()
+    {
+        var provider = new InstrumentedTokenProvider(new SlowProvider(TimeSpan.FromMilliseconds(150)), "planetscale", _capture.Metrics);
+        var reconcile = ReconcileInstrumentation.Wrap<string>("servicetoken", async (_, ct) =>
+        {
+            await provider.CheckCredentialAsync(ct);
+            await provider.RevokeAsync("tok-1", ct);
+            return ReconcileResult.Done;
+        }, _capture.Metrics, measureOverhead: true);
+
+        await reconcile("default/t1", CancellationToken.None);
+
+        var duration = Assert.Single(_capture.Of(OperatorMetrics.ReconcileDuration));
+        var overhead = Assert.Single(_capture.Of(OperatorMetrics.ReconcileOverhead));
+        Assert.Equal("done", duration.Tags["result"]);
+        Assert.Equal("servicetoken", duration.Tags["controller"]);
+        Assert.True(duration.Value >= 0.3, $"duration {duration.Value}");
+        Assert.True(overhead.Value < duration.Value - 0.29, $"overhead {overhead.Value} of {duration.Value}");
+    }
+
+    [Fact]
+    public async Task Wrap_ReconcileThrows_RecordedAsErrorAndRethrown()
+    {
+        var reconcile = ReconcileInstrumentation.Wrap<string>("issuer", (_, _) => throw new InvalidOperationException("bug"), _capture.Metrics, measureOverhead: false);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => reconcile("x", CancellationToken.None));
+
+        Assert.Equal("error", Assert.Single(_capture.Of(OperatorMetrics.ReconcileDuration)).Tags["result"]);
+        Assert.Empty(_capture.Of(OperatorMetrics.ReconcileOverhead));
+    }
+
+    [Fact]
+    public async Task Wrap_ConcurrentReconciles_EachCountsOnlyItsOwnVendorTime()
+    {
+        var slow = new InstrumentedTokenProvider(new SlowProvider(TimeSpan.FromMilliseconds(200)), "planetscale", _capture.Metrics);
+        var reconcileSlow = ReconcileInstrumentation.Wrap<string>("servicetoken", async (_, ct) =>
+        {
+            await slow.CheckCredentialAsync(ct);
+            return ReconcileResult.Done;
+        }, _capture.Metrics, measureOverhead: true);
+        var reconcileLocal = ReconcileInstrumentation.Wrap<string>("servicetoken", async (_, ct) =>
+        {
+            await Task.Delay(200, ct);
+            return ReconcileResult.Failed();
+        }, _capture.Metrics, measureOverhead: true);
+
+        await Task.WhenAll(reconcileSlow("a", CancellationToken.None), reconcileLocal("b", CancellationToken.None));
+
+        var overheads = _capture.Of(OperatorMetrics.ReconcileOverhead).ToDictionary(m => m.Tags["result"], m => m.Value);
+        Assert.True(overheads["done"] < 0.1, $"vendor-bound reconcile overhead {overheads["done"]}");
+        Assert.True(overheads["failed"] >= 0.19, $"local-work reconcile overhead {overheads["failed"]}");
+    }
+
+    [Fact]
+    public void ObservableGauges_ReportTheAttachedTokensAndQueues()
+    {
+        _capture.Metrics.ObserveTokens(() => [new TokenGaugeRow("ns", "t1", "ClusterTokenIssuer/acme", "akka", true, 100, null, 300)]);
+        _capture.Metrics.ObserveQueues(() => [("servicetoken", 7)]);
+
+        _capture.Observe();
+
+        Assert.Equal(1, Assert.Single(_capture.Of(OperatorMetrics.ReadyStatus)).Value);
+        Assert.Equal(100, Assert.Single(_capture.Of(OperatorMetrics.IssuedAt)).Value);
+        Assert.Empty(_capture.Of(OperatorMetrics.Expiration));
+        var next = Assert.Single(_capture.Of(OperatorMetrics.NextRotation));
+        Assert.Equal(300, next.Value);
+        Assert.Equal(("ns", "t1", "ClusterTokenIssuer/acme", "akka"), (next.Tags["namespace"], next.Tags["name"], next.Tags["issuer"], next.Tags["vendor"]));
+        Assert.Equal(7, Assert.Single(_capture.Of(OperatorMetrics.WorkQueueDepth)).Value);
+    }
+}
