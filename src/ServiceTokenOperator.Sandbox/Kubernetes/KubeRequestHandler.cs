@@ -22,6 +22,8 @@ internal sealed class KubeRequestHandler(
 
     public long RequestCount => Interlocked.Read(ref _requests);
 
+    public KubeRequestStats Stats { get; } = new();
+
     public IKubeAuthorizer Authorizer { get; set; } = new AllowAllAuthorizer();
 
     public void Stop() => _watches.Stop();
@@ -228,6 +230,7 @@ internal sealed class KubeRequestHandler(
             _ => throw KubeApiException.MethodNotAllowed($"the server does not allow this method on the requested resource"),
         };
 
+        Stats.Record(verb, type.Plural, subresource);
         if (faults.TakeFailure(verb, type.Plural, subresource) is { } code)
         {
             if (code == 429)
