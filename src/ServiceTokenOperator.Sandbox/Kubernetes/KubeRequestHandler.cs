@@ -251,7 +251,7 @@ internal sealed class KubeRequestHandler(
                 new JsonObject { ["name"] = name, ["group"] = group, ["kind"] = type.Plural });
         }
 
-        var options = new WriteOptions(query["dryRun"].ToString() == "All", FieldValidation(query["fieldValidation"].ToString()));
+        var options = new WriteOptions(query["dryRun"].ToString() == "All", FieldValidation(query["fieldValidation"].ToString())) { Manager = ManagerOf(context) };
         var status = subresource == "status";
         if (subresource == "scale")
         {
@@ -375,6 +375,11 @@ internal sealed class KubeRequestHandler(
     {
         var contentType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
         var text = await ReadBodyAsync(context);
+        if (context.Request.Query["force"].Count > 0 && !contentType.StartsWith("application/apply-patch", StringComparison.Ordinal))
+        {
+            throw KubeApiException.BadRequest("force: Invalid value: true: may not be specified for non-apply patch");
+        }
+
         Func<JsonObject?, JsonObject> patch;
         var apply = false;
         switch (contentType)
@@ -407,9 +412,11 @@ internal sealed class KubeRequestHandler(
                         throw KubeApiException.BadRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
                     }
 
-                    var body = ParseObject(text);
+                    var body = AsObject(WithoutNulls(ParseObject(text)));
+                    var force = context.Request.Query["force"].ToString() == "true";
                     apply = true;
-                    patch = current => current is null ? body.DeepClone().AsObject() : AsObject(JsonMergePatch.Apply(current, WithoutNulls(body)));
+                    options = options with { Apply = true };
+                    patch = current => ManagedFields.Apply(current, body, type, options.Manager, force, status, store.Now());
                     break;
                 }
 
@@ -476,6 +483,19 @@ internal sealed class KubeRequestHandler(
             body?["preconditions"]?["uid"]?.GetValue<string>(),
             body?["preconditions"]?["resourceVersion"]?.GetValue<string>(),
             dryRun);
+    }
+
+    /// <summary>The fieldManager query parameter, else the User-Agent up to its first '/', as the apiserver defaults it.</summary>
+    private static string ManagerOf(HttpContext context)
+    {
+        var manager = context.Request.Query["fieldManager"].ToString();
+        if (manager.Length > 0)
+        {
+            return manager;
+        }
+
+        var agent = context.Request.Headers.UserAgent.ToString();
+        return agent.Length == 0 ? "unknown" : agent.Split('/')[0];
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;

@@ -39,6 +39,9 @@ internal sealed class ObjectStore
         get { lock (_gate) return _rv.ToString(System.Globalization.CultureInfo.InvariantCulture); }
     }
 
+    /// <summary>Now, as metadata timestamps print it.</summary>
+    public string Now() => ObjectAdmission.Timestamp(_time);
+
     /// <summary>The stored objects of a resource, shared and never to be mutated (for the authorizer's reads).</summary>
     public IReadOnlyList<JsonObject> Snapshot(string key)
     {
@@ -293,6 +296,8 @@ internal sealed class ObjectStore
             obj.Remove("status");
         }
 
+        var applied = options.Apply ? metadata["managedFields"]?.DeepClone() as JsonArray : null;
+
         foreach (var field in new[] { "deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion", "uid", "generation", "creationTimestamp", "managedFields", "selfLink" })
         {
             metadata.Remove(field);
@@ -309,6 +314,11 @@ internal sealed class ObjectStore
         if (type.TracksGeneration)
         {
             metadata["generation"] = 1;
+        }
+
+        if ((applied ?? ManagedFields.AfterUpdate(null, obj, null, type, options.Manager, null, Now())) is { } managed)
+        {
+            metadata["managedFields"] = managed;
         }
 
         if (options.DryRun)
@@ -378,7 +388,15 @@ internal sealed class ObjectStore
             }
 
             metadata["name"] = name;
-            metadata.Remove("managedFields");
+            if (metadata["managedFields"] is not JsonArray)
+            {
+                // A writer that leaves managedFields out keeps them; one that sends them (even []) replaces them.
+                metadata.Remove("managedFields");
+                if (old["metadata"]?["managedFields"] is { } kept)
+                {
+                    metadata["managedFields"] = kept.DeepClone();
+                }
+            }
         }
 
         obj["apiVersion"] = type.ApiVersion;
@@ -413,6 +431,16 @@ internal sealed class ObjectStore
         if (type.TracksGeneration && SpecChanged(type, old, obj))
         {
             objMeta["generation"] = (old["metadata"]?["generation"] is { } generation ? JsonNumbers.ToInt64(generation) : 0) + 1;
+        }
+
+        if (!options.Apply)
+        {
+            var managed = ManagedFields.AfterUpdate(old, obj, objMeta["managedFields"] as JsonArray, type, options.Manager, status ? "status" : null, Now());
+            objMeta.Remove("managedFields");
+            if (managed is not null)
+            {
+                objMeta["managedFields"] = managed;
+            }
         }
 
         objMeta["resourceVersion"] = Str(old, "resourceVersion");
