@@ -107,6 +107,13 @@ internal sealed class KubeRequestHandler(
             case ["apis", var g, var v] when registry.All.Any(t => t.Group == g && t.Version == v):
                 await WriteJsonAsync(context, 200, Discovery.ResourceList(registry, g, v));
                 return;
+            case ["openapi", "v2"] when !AcceptsJson(context):
+                // client-go asks for the protobuf form only; a server that cannot produce it answers 406, and
+                // kubectl then goes on with its compiled-in types.
+                throw new KubeApiException(406, "NotAcceptable", "the server was unable to respond with a content type that the client supports");
+            case ["openapi", "v2"]:
+                await WriteJsonAsync(context, 200, OpenApiDocuments.SwaggerV2(registry));
+                return;
             case ["openapi", "v3"]:
                 await WriteJsonAsync(context, 200, OpenApiDocuments.Root(registry));
                 return;
@@ -534,6 +541,12 @@ internal sealed class KubeRequestHandler(
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         return await reader.ReadToEndAsync(context.RequestAborted);
+    }
+
+    private static bool AcceptsJson(HttpContext context)
+    {
+        var accept = context.Request.Headers.Accept.ToString();
+        return accept.Length == 0 || accept.Contains("application/json", StringComparison.Ordinal) || accept.Contains("*/*", StringComparison.Ordinal);
     }
 
     private static bool WantsAggregatedDiscovery(HttpContext context) =>
