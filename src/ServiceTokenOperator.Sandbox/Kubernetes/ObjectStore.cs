@@ -235,9 +235,11 @@ internal sealed class ObjectStore
     {
         lock (_gate)
         {
-            var orphans = _objects.SelectMany(k => k.Value.Values.Select(o => (k.Key, Object: o)))
-                .Where(p => p.Object["metadata"]?["ownerReferences"] is JsonArray { Count: > 0 } refs
-                    && refs.All(r => !_byUid.ContainsKey(r?["uid"]?.GetValue<string>() ?? string.Empty)))
+            // Through the owner index: scanning every object each second held the lock for O(objects).
+            var orphans = _dependents.Where(d => !_byUid.ContainsKey(d.Key))
+                .SelectMany(d => d.Value).Distinct()
+                .Select(d => (d.Key, Object: Objects(d.Key)[d.ObjectKey]))
+                .Where(p => OwnerUids(p.Object).All(uid => !_byUid.ContainsKey(uid)))
                 .ToList();
             foreach (var (key, obj) in orphans)
             {
