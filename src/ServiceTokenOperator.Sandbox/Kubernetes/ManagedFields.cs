@@ -17,6 +17,8 @@ internal static class ManagedFields
 {
     public const char Separator = '\u001f';
 
+    private const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
     private static readonly HashSet<string> Untracked =
         ["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"];
 
@@ -46,6 +48,16 @@ internal static class ManagedFields
             }
         }
 
+        if (conflicts.Count > 0 && !force && manager == "kubectl" && AllowedByLastApplied(live!, type) is { } allowed)
+        {
+            // kubectl moving from client-side to server-side apply: what its last-applied annotation says
+            // (and the object still shows) is the applier's own, so those conflicts are forced, as the
+            // apiserver's last-applied manager does.
+            var remaining = conflicts.Where(c => !allowed.Contains(c.Path)).ToList();
+            force = remaining.Count == 0;
+            conflicts = force ? conflicts : remaining;
+        }
+
         if (conflicts.Count > 0 && !force)
         {
             throw ConflictError(type, Str(live!, "name") ?? string.Empty, conflicts);
@@ -71,6 +83,33 @@ internal static class ManagedFields
         updated.Add(new FieldManagerEntry(manager, "Apply", type.ApiVersion, self is not null && self.Fields.SetEquals(applied) ? self.Time : now, subresource, applied));
         Write(result, updated);
         return result;
+    }
+
+    private static HashSet<string>? AllowedByLastApplied(JsonObject live, ResourceType type)
+    {
+        if (live["metadata"]?["annotations"]?[LastAppliedAnnotation]?.GetValue<string>() is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        JsonObject? lastApplied;
+        try
+        {
+            lastApplied = JsonNode.Parse(text) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+
+        if (lastApplied is null || lastApplied["apiVersion"]?.GetValue<string>() != type.ApiVersion)
+        {
+            return null;
+        }
+
+        return Leaves(lastApplied, type, FieldScope.All)
+            .Where(p => Resolve(live, p) is (true, var value) && (!LastElement(p).StartsWith("f:", StringComparison.Ordinal) || JsonNode.DeepEquals(value, Resolve(lastApplied, p).Value)))
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -70,6 +70,27 @@ public sealed class KubectlFidelityTests
     }
 
     [Fact]
+    public async Task ApplyClientSideThenServerSide_KubectlMigratesOwnershipWithoutConflict()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        using var kubectl = new Kubectl(world.Server);
+        await kubectl.OkAsync("apply", "-f", kubectl.WriteFile("crd.yaml", TestCrds.WidgetCrdYaml));
+        var widget = kubectl.WriteFile("w1.yaml", TestCrds.WidgetYaml);
+        await kubectl.OkAsync("apply", "-f", widget);
+        kubectl.WriteFile("w1.yaml", TestCrds.WidgetYaml.Replace("size: 3", "size: 4", StringComparison.Ordinal));
+
+        var upgraded = await kubectl.OkAsync("apply", "--server-side", "-f", widget);
+        var json = JsonNode.Parse(await kubectl.OkAsync("get", "widget", "w1", "-o", "json", "--show-managed-fields"))!;
+
+        Assert.Equal("widget.example.dev/w1 serverside-applied\n", upgraded);
+        Assert.Equal(4, json["spec"]!["size"]!.GetValue<int>());
+        var owners = json["metadata"]!["managedFields"]!.AsArray()
+            .Where(e => e!["fieldsV1"]?["f:spec"]?["f:size"] is not null)
+            .Select(e => $"{e!["manager"]}/{e["operation"]}");
+        Assert.Equal(["kubectl/Apply"], owners);
+    }
+
+    [Fact]
     public async Task PatchStrategic_Deployment_MergesContainersByName()
     {
         await using var world = await KubeTestWorld.StartAsync();
