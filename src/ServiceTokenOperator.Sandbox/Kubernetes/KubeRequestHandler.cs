@@ -323,8 +323,9 @@ internal sealed class KubeRequestHandler(
         var query = context.Request.Query;
         var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) ? l : 0;
         var continueToken = query["continue"].ToString();
+        var (exact, minimum) = ListResourceVersion(query["resourceVersion"].ToString(), query["resourceVersionMatch"].ToString(), continueToken);
         var result = store.List(type, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]), limit,
-            continueToken.Length == 0 ? null : continueToken);
+            continueToken.Length == 0 ? null : continueToken, exact, minimum);
         if (WantsTable(context))
         {
             var table = tables.Convert(type, result.Items, result.ResourceVersion, IncludeObject(context));
@@ -338,6 +339,42 @@ internal sealed class KubeRequestHandler(
         }
 
         await WriteJsonAsync(context, 200, ListOf(type, result.Items, result.ResourceVersion, result.Continue, result.RemainingItemCount));
+    }
+
+    /// <summary>
+    /// A list's resourceVersion and resourceVersionMatch: unset or "0" is any (the sandbox always serves the
+    /// latest), a number is NotOlderThan unless the match says Exact.
+    /// </summary>
+    private static (long? Exact, long? Minimum) ListResourceVersion(string rv, string match, string continueToken)
+    {
+        if (match.Length > 0 && rv.Length == 0)
+        {
+            throw KubeApiException.BadRequest("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided");
+        }
+
+        if (match.Length > 0 && continueToken.Length > 0)
+        {
+            throw KubeApiException.BadRequest("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided");
+        }
+
+        if (match is not ("" or "Exact" or "NotOlderThan"))
+        {
+            throw KubeApiException.BadRequest($"resourceVersionMatch: Unsupported value: \"{match}\": supported values: \"Exact\", \"NotOlderThan\", \"\"");
+        }
+
+        if (rv.Length == 0 || rv == "0")
+        {
+            return match == "Exact"
+                ? throw KubeApiException.BadRequest("resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"")
+                : (null, null);
+        }
+
+        if (!long.TryParse(rv, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            throw new KubeApiException(400, "BadRequest", $"resourceVersion: Invalid value: \"{rv}\": invalid resource version");
+        }
+
+        return match == "Exact" ? (number, null) : (null, number);
     }
 
     private static JsonObject ListOf(ResourceType type, IReadOnlyList<JsonObject> items, string rv, string? continueToken, long? remaining)

@@ -59,16 +59,33 @@ internal sealed class ObjectStore
         }
     }
 
-    public ListResult List(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, int limit, string? continueToken)
+    /// <summary>
+    /// Lists the current state, or with <paramref name="exactRv"/> the state as it was at that resourceVersion
+    /// (rebuilt from the watch cache; 410 Expired once compacted, 504 when it is still in the future).
+    /// </summary>
+    public ListResult List(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, int limit, string? continueToken, long? exactRv = null, long? minimumRv = null)
     {
         lock (_gate)
         {
+            var wanted = exactRv ?? minimumRv ?? 0;
+            if (wanted > _rv)
+            {
+                throw new KubeApiException(504, "Timeout", $"Too large resource version: {wanted}, current: {_rv}",
+                    new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ResourceVersionTooLarge", ["message"] = "Too large resource version" }), ["retryAfterSeconds"] = 1 });
+            }
+
+            if (exactRv is { } at && at < _compactedRv)
+            {
+                throw new KubeApiException(410, "Expired", $"The resourceVersion for the provided list is too old: {at} ({_compactedRv + 1})");
+            }
+
             var start = continueToken is null ? null : DecodeContinue(continueToken);
-            var matching = Objects(type.Key)
+            var source = exactRv is { } snapshotRv && snapshotRv < _rv ? SnapshotAt(type.Key, snapshotRv) : Objects(type.Key);
+            var matching = source
                 .Where(p => ns is null || p.Key.StartsWith(ns + "/", StringComparison.Ordinal))
                 .Where(p => start is null || string.CompareOrdinal(p.Key, start) > 0)
                 .Where(p => labels.Matches(p.Value) && fields.Matches(p.Value));
-            var rv = _rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var rv = (exactRv ?? _rv).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (limit <= 0)
             {
                 return new ListResult(matching.Select(p => Present(p.Value, type)).ToList(), rv, null, null);
@@ -85,6 +102,26 @@ internal sealed class ObjectStore
             var next = Convert.ToBase64String(Encoding.UTF8.GetBytes(page[^1].Key));
             return new ListResult(page.Select(p => Present(p.Value, type)).ToList(), rv, next, remaining);
         }
+    }
+
+    /// <summary>A resource's objects as they were at <paramref name="rv"/>: today's, with every later change undone.</summary>
+    private SortedDictionary<string, JsonObject> SnapshotAt(string key, long rv)
+    {
+        var snapshot = new SortedDictionary<string, JsonObject>(Objects(key), StringComparer.Ordinal);
+        foreach (var change in _history.Where(c => c.Rv > rv && c.Key == key).Reverse())
+        {
+            var objectKey = ObjectKey(Namespace(change.Object), Str(change.Object, "name")!);
+            if (change.Before is null)
+            {
+                snapshot.Remove(objectKey);
+            }
+            else
+            {
+                snapshot[objectKey] = change.Before;
+            }
+        }
+
+        return snapshot;
     }
 
     public JsonObject Create(ResourceType type, string? ns, JsonObject body, WriteOptions options)
