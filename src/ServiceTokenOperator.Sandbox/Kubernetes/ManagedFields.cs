@@ -11,7 +11,7 @@ namespace ServiceTokenOperator.Sandbox.Kubernetes;
 /// <remarks>
 /// A path is its FieldsV1 elements joined by <see cref="Separator"/>: <c>f:spec</c>, <c>k:{"name":"x"}</c>
 /// for an item of an associative list, <c>v:"x"</c> for an item of a set. Lists of built-ins are associative
-/// by their strategic-merge key; lists of custom resources are atomic (no x-kubernetes-list-type support).
+/// by their strategic-merge key; lists of custom resources by their x-kubernetes-list-type (atomic by default).
 /// </remarks>
 internal static class ManagedFields
 {
@@ -34,7 +34,7 @@ internal static class ManagedFields
         var conflicts = new List<(FieldManagerEntry Owner, string Path)>();
         if (live is not null)
         {
-            var merged = (JsonObject)Merge(result.DeepClone(), ScopedCopy(config, scope), string.Empty, type)!;
+            var merged = (JsonObject)Merge(result.DeepClone(), ScopedCopy(config, scope), string.Empty, type, type.Schema)!;
             foreach (var path in applied.Where(p => LastElement(p).StartsWith("f:", StringComparison.Ordinal)))
             {
                 var (had, before) = Resolve(live, path);
@@ -78,7 +78,7 @@ internal static class ManagedFields
             }
         }
 
-        result = (JsonObject)Merge(result, live is null ? config : ScopedCopy(config, scope), string.Empty, type)!;
+        result = (JsonObject)Merge(result, live is null ? config : ScopedCopy(config, scope), string.Empty, type, type.Schema)!;
         var updated = entries.Where(e => !ReferenceEquals(e, self)).ToList();
         updated.Add(new FieldManagerEntry(manager, "Apply", type.ApiVersion, self is not null && self.Fields.SetEquals(applied) ? self.Time : now, subresource, applied));
         Write(result, updated);
@@ -165,13 +165,13 @@ internal static class ManagedFields
             {
                 foreach (var (field, fieldValue) in metadata.Where(p => !Untracked.Contains(p.Key) && p.Value is not null))
                 {
-                    Walk(fieldValue!, $"f:metadata{Separator}f:{field}", field, type, set);
+                    Walk(fieldValue!, $"f:metadata{Separator}f:{field}", field, type, null, set);
                 }
 
                 continue;
             }
 
-            Walk(value, "f:" + key, key, type, set);
+            Walk(value, "f:" + key, key, type, Child(type.Schema, key), set);
         }
 
         return set;
@@ -235,18 +235,18 @@ internal static class ManagedFields
         return copy;
     }
 
-    private static void Walk(JsonNode node, string path, string name, ResourceType type, HashSet<string> set)
+    private static void Walk(JsonNode node, string path, string name, ResourceType type, JsonObject? schema, HashSet<string> set)
     {
         switch (node)
         {
             case JsonObject { Count: > 0 } obj:
                 foreach (var (key, value) in obj.Where(p => p.Value is not null))
                 {
-                    Walk(value!, $"{path}{Separator}f:{key}", key, type, set);
+                    Walk(value!, $"{path}{Separator}f:{key}", key, type, Child(schema, key), set);
                 }
 
                 break;
-            case JsonArray array when ListKey(name, array, type) is { } key:
+            case JsonArray array when ListKeys(name, array, type, schema) is { } key:
                 foreach (var item in array)
                 {
                     var itemPath = $"{path}{Separator}{ItemElement(item!, key)}";
@@ -255,7 +255,7 @@ internal static class ManagedFields
                     {
                         foreach (var (field, value) in itemObject.Where(p => p.Value is not null))
                         {
-                            Walk(value!, $"{itemPath}{Separator}f:{field}", field, type, set);
+                            Walk(value!, $"{itemPath}{Separator}f:{field}", field, type, Child(schema?["items"] as JsonObject, field), set);
                         }
                     }
                 }
@@ -267,8 +267,11 @@ internal static class ManagedFields
         }
     }
 
-    /// <summary>"" for a set of primitives, the merge key for an associative list, null for an atomic list.</summary>
-    private static string? ListKey(string name, JsonArray array, ResourceType type)
+    /// <summary>
+    /// How a list merges: no keys for a set of primitives, its key fields for an associative list, null when
+    /// atomic. Built-ins key by their strategic-merge key; custom resources follow x-kubernetes-list-type.
+    /// </summary>
+    private static string[]? ListKeys(string name, JsonArray array, ResourceType type, JsonObject? schema)
     {
         if (array.Count == 0)
         {
@@ -277,12 +280,18 @@ internal static class ManagedFields
 
         if (name == "finalizers")
         {
-            return array.All(i => i is JsonValue) ? string.Empty : null;
+            return array.All(i => i is JsonValue) ? [] : null;
         }
 
         if (type.IsCustom && name != "ownerReferences")
         {
-            return null;
+            return schema?["x-kubernetes-list-type"]?.GetValue<string>() switch
+            {
+                "set" when array.All(i => i is JsonValue) => [],
+                "map" when schema["x-kubernetes-list-map-keys"] is JsonArray { Count: > 0 } keys
+                    && array.All(i => i is JsonObject) => keys.Select(k => k!.GetValue<string>()).ToArray(),
+                _ => null,
+            };
         }
 
         var key = name switch
@@ -292,11 +301,28 @@ internal static class ManagedFields
             "volumeMounts" => "mountPath",
             _ => "name",
         };
-        return array.All(i => i is JsonObject o && o[key] is JsonValue) ? key : null;
+        return array.All(i => i is JsonObject o && o[key] is JsonValue) ? [key] : null;
     }
 
-    private static string ItemElement(JsonNode item, string key) =>
-        key.Length == 0 ? "v:" + item.ToJsonString() : "k:" + new JsonObject { [key] = item[key]!.DeepClone() }.ToJsonString();
+    private static string ItemElement(JsonNode item, string[] keys)
+    {
+        if (keys.Length == 0)
+        {
+            return "v:" + item.ToJsonString();
+        }
+
+        var key = new JsonObject();
+        foreach (var name in keys.Where(k => item[k] is not null))
+        {
+            key[name] = item[name]!.DeepClone();
+        }
+
+        return "k:" + key.ToJsonString();
+    }
+
+    /// <summary>The schema of a field of an object (its property, or the schema of every value of a map).</summary>
+    private static JsonObject? Child(JsonObject? schema, string field) =>
+        schema?["properties"]?[field] as JsonObject ?? schema?["additionalProperties"] as JsonObject;
 
     private static int IndexOf(JsonArray array, string element)
     {
@@ -338,7 +364,7 @@ internal static class ManagedFields
     }
 
     /// <summary>Apply's merge: maps merge, associative lists merge by key, sets unite, everything else is replaced.</summary>
-    private static JsonNode? Merge(JsonNode? target, JsonNode? config, string name, ResourceType type)
+    private static JsonNode? Merge(JsonNode? target, JsonNode? config, string name, ResourceType type, JsonObject? schema)
     {
         switch (config)
         {
@@ -347,14 +373,14 @@ internal static class ManagedFields
                     var result = target as JsonObject ?? [];
                     foreach (var (key, value) in configObject.Where(p => p.Value is not null).ToList())
                     {
-                        var merged = Merge(result[key]?.DeepClone(), value, key, type);
+                        var merged = Merge(result[key]?.DeepClone(), value, key, type, Child(schema, key));
                         result[key] = merged;
                     }
 
                     return result;
                 }
 
-            case JsonArray configArray when target is JsonArray targetArray && ListKey(name, configArray, type) is { } key:
+            case JsonArray configArray when target is JsonArray targetArray && ListKeys(name, configArray, type, schema) is { } key:
                 {
                     var result = new JsonArray(targetArray.Select(i => i?.DeepClone()).ToArray());
                     foreach (var item in configArray)
@@ -366,7 +392,7 @@ internal static class ManagedFields
                         }
                         else if (key.Length > 0)
                         {
-                            var merged = Merge(result[index]!.DeepClone(), item, string.Empty, type);
+                            var merged = Merge(result[index]!.DeepClone(), item, string.Empty, type, schema?["items"] as JsonObject);
                             result[index] = merged;
                         }
                     }

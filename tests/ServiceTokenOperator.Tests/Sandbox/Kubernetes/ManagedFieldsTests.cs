@@ -30,6 +30,21 @@ public sealed class ManagedFieldsTests
     }
 
     [Fact]
+    public void Apply_CustomResourceMapList_MergesItemsByTheSchemaKeys()
+    {
+        var schema = Parse("""{"type":"object","properties":{"spec":{"type":"object","properties":{"rules":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["host","port"],"items":{"type":"object"}},"hosts":{"type":"array","x-kubernetes-list-type":"set","items":{"type":"string"}}}}}}""");
+        var type = Widgets with { Schema = schema };
+        var live = ManagedFields.Apply(null, Parse("""{"metadata":{"name":"w"},"spec":{"rules":[{"host":"a","port":1,"x":1}],"hosts":["a"]}}"""), type, "alice", force: false, status: false, Now);
+
+        var merged = ManagedFields.Apply(live, Parse("""{"metadata":{"name":"w"},"spec":{"rules":[{"host":"a","port":2,"x":2}],"hosts":["b"]}}"""), type, "bob", force: false, status: false, Now);
+
+        Assert.Equal("""[{"host":"a","port":1,"x":1},{"host":"a","port":2,"x":2}]""", merged["spec"]!["rules"]!.ToJsonString());
+        Assert.Equal("""["a","b"]""", merged["spec"]!["hosts"]!.ToJsonString());
+        var bob = ManagedFields.Leaves(Parse("""{"spec":{"rules":[{"host":"a","port":2}]}}"""), type, FieldScope.Main).Select(ManagedFields.Display).Order(StringComparer.Ordinal);
+        Assert.Equal([".spec.rules[host=\"a\",port=2]", ".spec.rules[host=\"a\",port=2].host", ".spec.rules[host=\"a\",port=2].port"], bob);
+    }
+
+    [Fact]
     public void Apply_ConflictsWithTwoManagers_MessageGroupsPathsByManager()
     {
         var live = ManagedFields.Apply(null, Parse("""{"metadata":{"name":"w"},"spec":{"a":1}}"""), Widgets, "alice", force: false, status: false, Now);
