@@ -208,6 +208,41 @@ public sealed class KubectlFidelityTests
         Assert.Equal("nginx:1 busybox:3 2", images);
     }
 
+    [Fact]
+    public async Task GetWatch_OutputWatchEvents_ShowsAddedModifiedDeleted()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        using var kubectl = new Kubectl(world.Server);
+
+        var watching = kubectl.RunAsync("get", "configmaps", "--watch-only", "--output-watch-events", "--request-timeout=15s");
+        await Eventually.TrueAsync(() => Task.FromResult(world.Server.Stats.ByVerbAndResource().GetValueOrDefault("watch configmaps") > 0), "kubectl watching configmaps", seconds: 15);
+        await kubectl.OkAsync("create", "configmap", "seen", "--from-literal=a=1");
+        await kubectl.OkAsync("label", "configmap", "seen", "x=y");
+        await kubectl.OkAsync("delete", "configmap", "seen");
+        var watched = await watching;
+
+        var rows = watched.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal(["EVENT", "NAME", "DATA", "AGE"], rows[0]);
+        Assert.Equal(["ADDED seen 1", "MODIFIED seen 1", "DELETED seen 1"], rows.Skip(1).Select(r => string.Join(' ', r.Take(3))));
+    }
+
+    [Fact]
+    public async Task Get_OutputFormats_WideCustomColumnsNameAndSort()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        using var kubectl = new Kubectl(world.Server);
+        await kubectl.OkAsync("create", "configmap", "b", "--from-literal=v=2");
+        await kubectl.OkAsync("create", "configmap", "a", "--from-literal=v=1", "--from-literal=w=3");
+
+        var names = await kubectl.OkAsync("get", "configmaps", "-o", "name");
+        var columns = await kubectl.OkAsync("get", "configmaps", "-o", "custom-columns=NAME:.metadata.name,V:.data.v", "--sort-by=.data.v");
+        var wide = await kubectl.OkAsync("get", "configmap", "a", "-o", "wide");
+
+        Assert.Equal("configmap/a\nconfigmap/b\n", names);
+        Assert.Equal(["NAME V", "a 1", "b 2"], columns.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
+        Assert.Matches("^NAME\\s+DATA\\s+AGE\\s*\na\\s+2\\s+", wide);
+    }
+
     private static async Task CreateDependentAsync(Kubectl kubectl, string name, string owner)
     {
         var uid = await kubectl.OkAsync("get", "configmap", owner, "-o", "jsonpath={.metadata.uid}");
