@@ -42,6 +42,9 @@ public sealed class KubeApiServer : IAsyncDisposable
     /// <summary>Total API requests served, failed ones included.</summary>
     public long RequestCount => _handler.RequestCount;
 
+    /// <summary>Resource requests by verb (reads, writes, lists, watches) and by "verb resource".</summary>
+    public KubeRequestStats Stats => _handler.Stats;
+
     /// <summary>Decides each authenticated request: RBAC over the stored Roles and bindings by default.</summary>
     public IKubeAuthorizer Authorizer
     {

@@ -22,6 +22,8 @@ internal sealed class KubeRequestHandler(
 
     public long RequestCount => Interlocked.Read(ref _requests);
 
+    public KubeRequestStats Stats { get; } = new();
+
     public IKubeAuthorizer Authorizer { get; set; } = new AllowAllAuthorizer();
 
     public void Stop() => _watches.Stop();
@@ -104,6 +106,13 @@ internal sealed class KubeRequestHandler(
                 return;
             case ["apis", var g, var v] when registry.All.Any(t => t.Group == g && t.Version == v):
                 await WriteJsonAsync(context, 200, Discovery.ResourceList(registry, g, v));
+                return;
+            case ["openapi", "v2"] when !AcceptsJson(context):
+                // client-go asks for the protobuf form only; a server that cannot produce it answers 406, and
+                // kubectl then goes on with its compiled-in types.
+                throw new KubeApiException(406, "NotAcceptable", "the server was unable to respond with a content type that the client supports");
+            case ["openapi", "v2"]:
+                await WriteJsonAsync(context, 200, OpenApiDocuments.SwaggerV2(registry));
                 return;
             case ["openapi", "v3"]:
                 await WriteJsonAsync(context, 200, OpenApiDocuments.Root(registry));
@@ -228,6 +237,7 @@ internal sealed class KubeRequestHandler(
             _ => throw KubeApiException.MethodNotAllowed($"the server does not allow this method on the requested resource"),
         };
 
+        Stats.Record(verb, type.Plural, subresource);
         if (faults.TakeFailure(verb, type.Plural, subresource) is { } code)
         {
             if (code == 429)
@@ -248,7 +258,7 @@ internal sealed class KubeRequestHandler(
                 new JsonObject { ["name"] = name, ["group"] = group, ["kind"] = type.Plural });
         }
 
-        var options = new WriteOptions(query["dryRun"].ToString() == "All", FieldValidation(query["fieldValidation"].ToString()));
+        var options = new WriteOptions(query["dryRun"].ToString() == "All", FieldValidation(query["fieldValidation"].ToString())) { Manager = ManagerOf(context) };
         var status = subresource == "status";
         if (subresource == "scale")
         {
@@ -313,8 +323,9 @@ internal sealed class KubeRequestHandler(
         var query = context.Request.Query;
         var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) ? l : 0;
         var continueToken = query["continue"].ToString();
+        var (exact, minimum) = ListResourceVersion(query["resourceVersion"].ToString(), query["resourceVersionMatch"].ToString(), continueToken);
         var result = store.List(type, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]), limit,
-            continueToken.Length == 0 ? null : continueToken);
+            continueToken.Length == 0 ? null : continueToken, exact, minimum);
         if (WantsTable(context))
         {
             var table = tables.Convert(type, result.Items, result.ResourceVersion, IncludeObject(context));
@@ -328,6 +339,42 @@ internal sealed class KubeRequestHandler(
         }
 
         await WriteJsonAsync(context, 200, ListOf(type, result.Items, result.ResourceVersion, result.Continue, result.RemainingItemCount));
+    }
+
+    /// <summary>
+    /// A list's resourceVersion and resourceVersionMatch: unset or "0" is any (the sandbox always serves the
+    /// latest), a number is NotOlderThan unless the match says Exact.
+    /// </summary>
+    private static (long? Exact, long? Minimum) ListResourceVersion(string rv, string match, string continueToken)
+    {
+        if (match.Length > 0 && rv.Length == 0)
+        {
+            throw KubeApiException.BadRequest("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided");
+        }
+
+        if (match.Length > 0 && continueToken.Length > 0)
+        {
+            throw KubeApiException.BadRequest("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided");
+        }
+
+        if (match is not ("" or "Exact" or "NotOlderThan"))
+        {
+            throw KubeApiException.BadRequest($"resourceVersionMatch: Unsupported value: \"{match}\": supported values: \"Exact\", \"NotOlderThan\", \"\"");
+        }
+
+        if (rv.Length == 0 || rv == "0")
+        {
+            return match == "Exact"
+                ? throw KubeApiException.BadRequest("resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"")
+                : (null, null);
+        }
+
+        if (!long.TryParse(rv, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            throw new KubeApiException(400, "BadRequest", $"resourceVersion: Invalid value: \"{rv}\": invalid resource version");
+        }
+
+        return match == "Exact" ? (number, null) : (null, number);
     }
 
     private static JsonObject ListOf(ResourceType type, IReadOnlyList<JsonObject> items, string rv, string? continueToken, long? remaining)
@@ -372,6 +419,11 @@ internal sealed class KubeRequestHandler(
     {
         var contentType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
         var text = await ReadBodyAsync(context);
+        if (context.Request.Query["force"].Count > 0 && !contentType.StartsWith("application/apply-patch", StringComparison.Ordinal))
+        {
+            throw KubeApiException.BadRequest("force: Invalid value: true: may not be specified for non-apply patch");
+        }
+
         Func<JsonObject?, JsonObject> patch;
         var apply = false;
         switch (contentType)
@@ -404,9 +456,11 @@ internal sealed class KubeRequestHandler(
                         throw KubeApiException.BadRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
                     }
 
-                    var body = ParseObject(text);
+                    var body = AsObject(WithoutNulls(ParseObject(text)));
+                    var force = context.Request.Query["force"].ToString() == "true";
                     apply = true;
-                    patch = current => current is null ? body.DeepClone().AsObject() : AsObject(JsonMergePatch.Apply(current, WithoutNulls(body)));
+                    options = options with { Apply = true };
+                    patch = current => ManagedFields.Apply(current, body, type, options.Manager, force, status, store.Now());
                     break;
                 }
 
@@ -475,6 +529,19 @@ internal sealed class KubeRequestHandler(
             dryRun);
     }
 
+    /// <summary>The fieldManager query parameter, else the User-Agent up to its first '/', as the apiserver defaults it.</summary>
+    private static string ManagerOf(HttpContext context)
+    {
+        var manager = context.Request.Query["fieldManager"].ToString();
+        if (manager.Length > 0)
+        {
+            return manager;
+        }
+
+        var agent = context.Request.Headers.UserAgent.ToString();
+        return agent.Length == 0 ? "unknown" : agent.Split('/')[0];
+    }
+
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     private static async Task WriteResultAsync(HttpContext context, int code, JsonObject obj, WriteOptions options)
@@ -511,6 +578,12 @@ internal sealed class KubeRequestHandler(
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         return await reader.ReadToEndAsync(context.RequestAborted);
+    }
+
+    private static bool AcceptsJson(HttpContext context)
+    {
+        var accept = context.Request.Headers.Accept.ToString();
+        return accept.Length == 0 || accept.Contains("application/json", StringComparison.Ordinal) || accept.Contains("*/*", StringComparison.Ordinal);
     }
 
     private static bool WantsAggregatedDiscovery(HttpContext context) =>

@@ -39,6 +39,9 @@ internal sealed class ObjectStore
         get { lock (_gate) return _rv.ToString(System.Globalization.CultureInfo.InvariantCulture); }
     }
 
+    /// <summary>Now, as metadata timestamps print it.</summary>
+    public string Now() => ObjectAdmission.Timestamp(_time);
+
     /// <summary>The stored objects of a resource, shared and never to be mutated (for the authorizer's reads).</summary>
     public IReadOnlyList<JsonObject> Snapshot(string key)
     {
@@ -56,16 +59,33 @@ internal sealed class ObjectStore
         }
     }
 
-    public ListResult List(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, int limit, string? continueToken)
+    /// <summary>
+    /// Lists the current state, or with <paramref name="exactRv"/> the state as it was at that resourceVersion
+    /// (rebuilt from the watch cache; 410 Expired once compacted, 504 when it is still in the future).
+    /// </summary>
+    public ListResult List(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, int limit, string? continueToken, long? exactRv = null, long? minimumRv = null)
     {
         lock (_gate)
         {
+            var wanted = exactRv ?? minimumRv ?? 0;
+            if (wanted > _rv)
+            {
+                throw new KubeApiException(504, "Timeout", $"Too large resource version: {wanted}, current: {_rv}",
+                    new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ResourceVersionTooLarge", ["message"] = "Too large resource version" }), ["retryAfterSeconds"] = 1 });
+            }
+
+            if (exactRv is { } at && at < _compactedRv)
+            {
+                throw new KubeApiException(410, "Expired", $"The resourceVersion for the provided list is too old: {at} ({_compactedRv + 1})");
+            }
+
             var start = continueToken is null ? null : DecodeContinue(continueToken);
-            var matching = Objects(type.Key)
+            var source = exactRv is { } snapshotRv && snapshotRv < _rv ? SnapshotAt(type.Key, snapshotRv) : Objects(type.Key);
+            var matching = source
                 .Where(p => ns is null || p.Key.StartsWith(ns + "/", StringComparison.Ordinal))
                 .Where(p => start is null || string.CompareOrdinal(p.Key, start) > 0)
                 .Where(p => labels.Matches(p.Value) && fields.Matches(p.Value));
-            var rv = _rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var rv = (exactRv ?? _rv).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (limit <= 0)
             {
                 return new ListResult(matching.Select(p => Present(p.Value, type)).ToList(), rv, null, null);
@@ -82,6 +102,26 @@ internal sealed class ObjectStore
             var next = Convert.ToBase64String(Encoding.UTF8.GetBytes(page[^1].Key));
             return new ListResult(page.Select(p => Present(p.Value, type)).ToList(), rv, next, remaining);
         }
+    }
+
+    /// <summary>A resource's objects as they were at <paramref name="rv"/>: today's, with every later change undone.</summary>
+    private SortedDictionary<string, JsonObject> SnapshotAt(string key, long rv)
+    {
+        var snapshot = new SortedDictionary<string, JsonObject>(Objects(key), StringComparer.Ordinal);
+        foreach (var change in _history.Where(c => c.Rv > rv && c.Key == key).Reverse())
+        {
+            var objectKey = ObjectKey(Namespace(change.Object), Str(change.Object, "name")!);
+            if (change.Before is null)
+            {
+                snapshot.Remove(objectKey);
+            }
+            else
+            {
+                snapshot[objectKey] = change.Before;
+            }
+        }
+
+        return snapshot;
     }
 
     public JsonObject Create(ResourceType type, string? ns, JsonObject body, WriteOptions options)
@@ -232,9 +272,11 @@ internal sealed class ObjectStore
     {
         lock (_gate)
         {
-            var orphans = _objects.SelectMany(k => k.Value.Values.Select(o => (k.Key, Object: o)))
-                .Where(p => p.Object["metadata"]?["ownerReferences"] is JsonArray { Count: > 0 } refs
-                    && refs.All(r => !_byUid.ContainsKey(r?["uid"]?.GetValue<string>() ?? string.Empty)))
+            // Through the owner index: scanning every object each second held the lock for O(objects).
+            var orphans = _dependents.Where(d => !_byUid.ContainsKey(d.Key))
+                .SelectMany(d => d.Value).Distinct()
+                .Select(d => (d.Key, Object: Objects(d.Key)[d.ObjectKey]))
+                .Where(p => OwnerUids(p.Object).All(uid => !_byUid.ContainsKey(uid)))
                 .ToList();
             foreach (var (key, obj) in orphans)
             {
@@ -293,6 +335,8 @@ internal sealed class ObjectStore
             obj.Remove("status");
         }
 
+        var applied = options.Apply ? metadata["managedFields"]?.DeepClone() as JsonArray : null;
+
         foreach (var field in new[] { "deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion", "uid", "generation", "creationTimestamp", "managedFields", "selfLink" })
         {
             metadata.Remove(field);
@@ -309,6 +353,11 @@ internal sealed class ObjectStore
         if (type.TracksGeneration)
         {
             metadata["generation"] = 1;
+        }
+
+        if ((applied ?? ManagedFields.AfterUpdate(null, obj, null, type, options.Manager, null, Now())) is { } managed)
+        {
+            metadata["managedFields"] = managed;
         }
 
         if (options.DryRun)
@@ -378,7 +427,15 @@ internal sealed class ObjectStore
             }
 
             metadata["name"] = name;
-            metadata.Remove("managedFields");
+            if (metadata["managedFields"] is not JsonArray)
+            {
+                // A writer that leaves managedFields out keeps them; one that sends them (even []) replaces them.
+                metadata.Remove("managedFields");
+                if (old["metadata"]?["managedFields"] is { } kept)
+                {
+                    metadata["managedFields"] = kept.DeepClone();
+                }
+            }
         }
 
         obj["apiVersion"] = type.ApiVersion;
@@ -413,6 +470,16 @@ internal sealed class ObjectStore
         if (type.TracksGeneration && SpecChanged(type, old, obj))
         {
             objMeta["generation"] = (old["metadata"]?["generation"] is { } generation ? JsonNumbers.ToInt64(generation) : 0) + 1;
+        }
+
+        if (!options.Apply)
+        {
+            var managed = ManagedFields.AfterUpdate(old, obj, objMeta["managedFields"] as JsonArray, type, options.Manager, status ? "status" : null, Now());
+            objMeta.Remove("managedFields");
+            if (managed is not null)
+            {
+                objMeta["managedFields"] = managed;
+            }
         }
 
         objMeta["resourceVersion"] = Str(old, "resourceVersion");

@@ -3,11 +3,16 @@ using System.Text.Json.Nodes;
 namespace ServiceTokenOperator.Sandbox.Kubernetes;
 
 /// <summary>
-/// /openapi/v3 documents, enough for kubectl: the PATCH operations declare the fieldValidation parameter (so
-/// kubectl validates on the server) and their patch content types (strategic merge only for built-ins, so
-/// kubectl apply sends merge patches to custom resources); custom resources carry their schema with
-/// x-kubernetes-group-version-kind (for kubectl explain).
+/// /openapi/v3 documents (and the same in swagger 2.0 form for /openapi/v2 in JSON), enough for kubectl: the
+/// PATCH operations declare the fieldValidation parameter (so kubectl validates on the server); every schema
+/// names its x-kubernetes-group-version-kind (for kubectl explain), custom resources with their CRD schema,
+/// built-ins with <see cref="BuiltInSchemas"/>.
 /// </summary>
+/// <remarks>
+/// The PATCH operations of built-ins do not declare strategic merge, although the server takes it: kubectl
+/// apply would otherwise compute its patches from these shallow schemas (treating every list as atomic)
+/// instead of from its compiled-in types, as it does against a cluster. Custom resources never take it.
+/// </remarks>
 internal static class OpenApiDocuments
 {
     public static JsonObject Root(ResourceRegistry registry)
@@ -38,11 +43,6 @@ internal static class OpenApiDocuments
                 ["application/merge-patch+json"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "object" } },
                 ["application/apply-patch+yaml"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "object" } },
             };
-            if (!type.IsCustom)
-            {
-                contentTypes["application/strategic-merge-patch+json"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "object" } };
-            }
-
             var parameters = new JsonArray(
                 new JsonObject { ["name"] = "dryRun", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } },
                 new JsonObject { ["name"] = "fieldManager", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } },
@@ -72,7 +72,7 @@ internal static class OpenApiDocuments
                 ["post"] = Operation("create", type, gvk, ok),
             };
 
-            var schema = type.Schema?.DeepClone().AsObject() ?? new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true };
+            var schema = type.Schema?.DeepClone().AsObject() ?? BuiltInSchemas.For(type);
             if (schema["properties"] is JsonObject properties)
             {
                 properties["metadata"] = new JsonObject
@@ -84,12 +84,7 @@ internal static class OpenApiDocuments
                 properties["kind"] ??= new JsonObject { ["type"] = "string", ["description"] = "Kind is a string value representing the REST resource this object represents." };
             }
 
-            if (type.IsCustom)
-            {
-                // Only custom resources name their kind: for built-ins kubectl then builds strategic merge
-                // patches from its compiled-in types instead of this placeholder schema.
-                schema["x-kubernetes-group-version-kind"] = new JsonArray(gvk.DeepClone());
-            }
+            schema["x-kubernetes-group-version-kind"] = new JsonArray(gvk.DeepClone());
 
             schemas[schemaName] = schema;
         }
@@ -100,6 +95,53 @@ internal static class OpenApiDocuments
             ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = "v1.32.0" },
             ["paths"] = paths,
             ["components"] = new JsonObject { ["schemas"] = schemas },
+        };
+    }
+
+    /// <summary>
+    /// /openapi/v2 as swagger 2.0 JSON: every group-version's PATCH operations (with consumes) and schemas
+    /// (as definitions). The apiserver also serves it as protobuf, which the sandbox does not.
+    /// </summary>
+    public static JsonObject SwaggerV2(ResourceRegistry registry)
+    {
+        var paths = new JsonObject();
+        var definitions = new JsonObject();
+        foreach (var (group, version) in registry.All.Select(t => (t.Group, t.Version)).Distinct())
+        {
+            var v3 = GroupVersion(registry, group, version);
+            foreach (var (path, item) in v3["paths"]!.AsObject())
+            {
+                var operations = new JsonObject();
+                foreach (var (method, operation) in item!.AsObject())
+                {
+                    var converted = operation!.DeepClone().AsObject();
+                    converted.Remove("responses");
+                    if (converted["requestBody"] is JsonObject body)
+                    {
+                        converted.Remove("requestBody");
+                        converted["consumes"] = new JsonArray(body["content"]!.AsObject().Select(c => (JsonNode)c.Key).ToArray());
+                    }
+
+                    converted["produces"] = new JsonArray("application/json", "application/yaml");
+                    converted["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } };
+                    operations[method] = converted;
+                }
+
+                paths[path] = operations;
+            }
+
+            foreach (var (name, schema) in v3["components"]!["schemas"]!.AsObject())
+            {
+                definitions[name] = schema!.DeepClone();
+            }
+        }
+
+        return new JsonObject
+        {
+            ["swagger"] = "2.0",
+            ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = "v1.32.0" },
+            ["paths"] = paths,
+            ["definitions"] = definitions,
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -15,6 +16,10 @@ namespace ServiceTokenOperator.Sandbox.Kubernetes;
 internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, TableConverter tables)
 {
     private static readonly JsonWriterOptions RelaxedWriter = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // Stored objects are immutable and shared, so each is serialized once for all its watchers (50 watchers
+    // would otherwise serialize every change 50 times), keyed weakly so compacted history can go.
+    private static readonly ConditionalWeakTable<JsonObject, SerializedObject> Serialized = new();
     private readonly CancellationTokenSource _stopping = new();
 
     public void Stop() => _stopping.Cancel();
@@ -49,6 +54,7 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
         using var watchEnd = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, faults.WatchToken, _stopping.Token);
         watchEnd.CancelAfter(timeout);
         var initialLeft = subscription.InitialEvents;
+        CancellationTokenSource? tick = null;
         try
         {
             if (sendInitial && initialLeft == 0)
@@ -78,8 +84,13 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
                     continue;
                 }
 
-                using var tick = CancellationTokenSource.CreateLinkedTokenSource(watchEnd.Token);
-                tick.CancelAfter(TimeSpan.FromSeconds(1));
+                // One bookmark timer per second, not per wake-up: a busy watch wakes thousands of times a second.
+                if (tick is null)
+                {
+                    tick = CancellationTokenSource.CreateLinkedTokenSource(watchEnd.Token);
+                    tick.CancelAfter(TimeSpan.FromSeconds(1));
+                }
+
                 try
                 {
                     if (!await subscription.Reader.WaitToReadAsync(tick.Token))
@@ -89,7 +100,10 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
                 }
                 catch (OperationCanceledException) when (!watchEnd.IsCancellationRequested)
                 {
-                    // A quiet second: tell the client how far it is up to date.
+                    tick.Dispose();
+                    tick = null;
+
+                    // Tell the client how far it is up to date, when everything queued has been written.
                     var progress = subscription.ProgressRv;
                     if (subscription.Reader.Count == 0)
                     {
@@ -108,6 +122,7 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
         }
         finally
         {
+            tick?.Dispose();
             store.Unwatch(subscription);
         }
     }
@@ -138,7 +153,7 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
             }
             else
             {
-                WriteAs(writer, obj, type);
+                writer.WriteRawValue(SerializedAs(obj, type), skipInputValidation: true);
             }
 
             writer.WriteEndObject();
@@ -146,6 +161,24 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
 
         buffer.Write("\n"u8);
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+
+    private static byte[] SerializedAs(JsonObject obj, ResourceType type)
+    {
+        if (Serialized.TryGetValue(obj, out var cached) && cached.ApiVersion == type.ApiVersion)
+        {
+            return cached.Bytes;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, RelaxedWriter))
+        {
+            WriteAs(writer, obj, type);
+        }
+
+        var bytes = buffer.WrittenSpan.ToArray();
+        Serialized.AddOrUpdate(obj, new SerializedObject(type.ApiVersion, bytes));
+        return bytes;
     }
 
     /// <summary>Writes a stored (shared, never mutated) object with the watcher's apiVersion, without copying it.</summary>
@@ -183,4 +216,6 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
 
         writer.WriteEndObject();
     }
+
+    private sealed record SerializedObject(string ApiVersion, byte[] Bytes);
 }
