@@ -94,6 +94,10 @@ internal sealed class OperatorHost : IAsyncDisposable
         // Kestrel's start-up chatter is not the operator's business; its warnings still are.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        // HttpClient and its resilience pipeline log four to six lines per vendor call at Information: the operator
+        // logs each vendor action itself, once, and these only drown it (and cost CPU at scale).
+        logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        logging.AddFilter("Polly", LogLevel.Warning);
         if (custom is not null)
         {
             custom(logging);
