@@ -69,9 +69,13 @@ public sealed class VendorFailureTests
         // The issuer says what a person must fix; the ServiceToken keeps its working token and records the failure.
         var issuer = await Eventually.ValueAsync(() => world.GetClusterIssuerAsync("sandbox-planetscale"), i => Conditions.Find(i?.Status?.Conditions, ConditionTypes.Ready)?.Reason == Reasons.CredentialRejected, "the issuer to report CredentialRejected", seconds: 30);
         Assert.False(Conditions.IsTrue(issuer!.Status!.Conditions, ConditionTypes.Ready));
-        var token = await Eventually.ValueAsync(() => world.GetTokenAsync("default", "app"), t => t?.Status?.LastFailure?.Reason == Reasons.CredentialRejected, "the failure in status", seconds: 30);
-        Assert.Contains(Reasons.CredentialRejected, Conditions.Find(token!.Status!.Conditions, ConditionTypes.Stalled)!.Message, StringComparison.Ordinal);
-        Assert.Equal(oldId, token.Status.TokenId);
+        // First the failed call is recorded; once the issuer is re-checked, the token stalls on its issuer's reason.
+        var token = await Eventually.ValueAsync(() => world.GetTokenAsync("default", "app"),
+            t => t?.Status?.LastFailure?.Reason == Reasons.CredentialRejected
+                && Conditions.Find(t.Status.Conditions, ConditionTypes.Stalled) is { Status: "True" } stalled
+                && stalled.Message.Contains(Reasons.CredentialRejected, StringComparison.Ordinal),
+            "the token to stall on the rejected credential", seconds: 30);
+        Assert.Equal(oldId, token!.Status!.TokenId);
         Assert.Equal(oldId, await SecretTokenIdAsync(world));
     }
 
