@@ -130,11 +130,11 @@ internal sealed class PlanetScaleProvider(PlanetScaleApiClient client, ILogger<P
             catch (VendorException e) when (e.Kind == VendorErrorKind.NotFound)
             {
                 if (!await ExistsAsync(tokenId, cancellationToken)) return false;
-                // The token exists, so the 404 names the database: a spec mistake. Nothing was removed yet.
+                // The token exists, so the 404 names the database, or the admin may not write grants. Nothing was removed yet.
                 throw new VendorException(
                     VendorErrorKind.InvalidRequest,
                     $"PlanetScale has no database {database} in organization {Organization} that service token " +
-                    $"{client.Connection.TokenId} may see (spec.planetscale.accesses): {e.Message}",
+                    $"{client.Connection.TokenId} may see (spec.planetscale.accesses), or it lacks write_service_tokens: {e.Message}",
                     inner: e);
             }
 
