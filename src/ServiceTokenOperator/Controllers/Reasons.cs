@@ -10,6 +10,7 @@ internal static class Reasons
     public const string Rotated = "Rotated";
     public const string Revoked = "Revoked";
     public const string CredentialValid = "CredentialValid";
+    public const string GrantsUpdated = "GrantsUpdated";
 
     // The Rotating condition: the previous token is still valid for its grace period, or nothing is in progress.
     public const string GracePeriod = "GracePeriod";

@@ -86,8 +86,12 @@ internal static class ServiceTokenDecision
         if (status.SecretName is not null && status.SecretName != policy!.SecretName)
             return new(TokenAction.Issue, Reasons.SpecChanged, $"spec.secret.name changed to \"{policy.SecretName}\"; issuing a new token", policy);
 
-        if (status.RequestHash != TokenRequestHash.Of(token.Spec))
+        if (!TokenRequestHash.BindingMatches(status.RequestHash, token.Spec))
             return new(TokenAction.Issue, Reasons.SpecChanged, "the issuer or the token's vendor request changed; issuing a new token", policy);
+
+        // Grants may change on the live token: no new secret to distribute. The reconciler re-issues where the vendor cannot.
+        if (!TokenRequestHash.GrantsMatch(status.RequestHash, token.Spec))
+            return new(TokenAction.UpdateGrants, Reasons.GrantsUpdated, $"spec.planetscale.accesses changed; updating the grants of token {status.TokenId}", policy);
 
         var rotate = token.Metadata.Annotation(SecretLabels.Rotate);
         if (!string.IsNullOrEmpty(rotate) && rotate != status.LastRotateRequest)

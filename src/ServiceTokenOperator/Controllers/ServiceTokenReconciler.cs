@@ -100,6 +100,8 @@ internal sealed class ServiceTokenReconciler(
                     return (await AdoptAsync(inputs, decision, ct), null);
                 case TokenAction.Issue:
                     return (await IssueAsync(inputs, decision, ct), null);
+                case TokenAction.UpdateGrants:
+                    return (await UpdateGrantsAsync(inputs, decision, ct), null);
                 case TokenAction.Revoke:
                     return (await RevokeDueAsync(inputs, decision, ct), null);
                 case TokenAction.RestoreSecret:
@@ -225,6 +227,27 @@ internal sealed class ServiceTokenReconciler(
         if (token.Status?.TokenId is not null) await RestartTargetsAsync(token, ct);
         await WriteStatusAsync(token, Healthy(token, status, Reasons.Adopted, decision.Message), ct);
         pacer.Release(ObjectKey.Of(token));
+        return await WakeAtNextAsync(token, status, null, ct);
+    }
+
+    /// <summary>
+    /// Changes the live token's grants: same token, same Secret, same revision. A vendor that cannot (or no longer
+    /// has the token) gets a new revision instead, as for any other change of the request.
+    /// </summary>
+    private async Task<ReconcileResult> UpdateGrantsAsync(ServiceTokenInputs inputs, TokenDecision decision, CancellationToken ct)
+    {
+        var token = inputs.Token;
+        var tokenId = token.Status!.TokenId!;
+        var provider = await providers.GetAsync(inputs.Issuer!, refresh: false, ct);
+        if (!await provider.UpdateGrantsAsync(tokenId, token.Spec, ct))
+        {
+            var reissue = decision with { Action = TokenAction.Issue, Reason = Reasons.SpecChanged, Message = $"the grants of token {tokenId} cannot change in place; issuing a new token" };
+            return await IssueAsync(inputs, reissue, ct);
+        }
+
+        var status = Clone(token.Status);
+        status.RequestHash = TokenRequestHash.Of(token.Spec);
+        await WriteStatusAsync(token, Healthy(token, status, Reasons.GrantsUpdated, $"the grants of token {tokenId} were updated in place (revision {status.Revision})"), ct);
         return await WakeAtNextAsync(token, status, null, ct);
     }
 

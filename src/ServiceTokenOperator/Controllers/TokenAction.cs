@@ -21,6 +21,9 @@ internal enum TokenAction
     /// <summary>Create a new revision.</summary>
     Issue,
 
+    /// <summary>Change the grants of the live token in place (same token, same revision); re-issue if the vendor cannot.</summary>
+    UpdateGrants,
+
     /// <summary>Revoke replaced tokens whose grace period has ended.</summary>
     Revoke,
 

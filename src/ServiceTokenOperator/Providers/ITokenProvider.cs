@@ -1,3 +1,5 @@
+using ServiceTokenOperator.Api.V1Alpha1;
+
 namespace ServiceTokenOperator.Providers;
 
 /// <summary>
@@ -14,6 +16,12 @@ internal interface ITokenProvider
 
     /// <summary>Proves a new token works where the vendor offers a cheap check; otherwise completes at once.</summary>
     Task VerifyAsync(IssuedToken token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives an existing token the grants the spec asks for, without a new secret. False when the vendor cannot change
+    /// a token's grants (or the token no longer exists there): the caller then issues a new token.
+    /// </summary>
+    Task<bool> UpdateGrantsAsync(string tokenId, ServiceTokenSpec spec, CancellationToken cancellationToken);
 
     /// <summary>Revokes a token. Idempotent: a token that is already gone counts as revoked.</summary>
     Task RevokeAsync(string tokenId, CancellationToken cancellationToken);

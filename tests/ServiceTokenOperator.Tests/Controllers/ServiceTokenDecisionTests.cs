@@ -157,7 +157,32 @@ public sealed class ServiceTokenDecisionTests
             w.Token.Spec.Secret!.Name = "renamed";
             w.Secret!.Metadata.Name = "renamed";
         }, TokenAction.Issue, Reasons.SpecChanged, "spec.secret.name"),
-        ["new accesses are re-issued"] = new(w => w.Token.Spec.PlanetScale!.Accesses![0].Permissions.Add("create_deploy_request"), TokenAction.Issue, Reasons.SpecChanged),
+        ["new accesses update the grants in place"] = new(w => w.Token.Spec.PlanetScale!.Accesses![0].Permissions.Add("create_deploy_request"), TokenAction.UpdateGrants, Reasons.GrantsUpdated, "spec.planetscale.accesses"),
+        ["removed accesses update the grants in place"] = new(w => w.Token.Spec.PlanetScale!.Accesses = null, TokenAction.UpdateGrants, Reasons.GrantsUpdated, "pscale_tkn_1"),
+        ["reordered accesses change nothing"] = new(w => w.Token.Spec.PlanetScale!.Accesses!.Insert(0, new PlanetScaleAccess { Database = "payments", Permissions = ["read_branch"] }), TokenAction.UpToDate, Reasons.UpToDate),
+        ["a new ttl is re-issued"] = new(w => w.Token.Spec.PlanetScale!.Ttl = "2400h", TokenAction.Issue, Reasons.SpecChanged),
+        ["a new ttl beats new accesses"] = new(w =>
+        {
+            w.Token.Spec.PlanetScale!.Ttl = "2400h";
+            w.Token.Spec.PlanetScale.Accesses![0].Permissions.Add("create_deploy_request");
+        }, TokenAction.Issue, Reasons.SpecChanged),
+        ["changed Secret data beats new accesses"] = new(w =>
+        {
+            w.Token.Spec.PlanetScale!.Accesses![0].Permissions.Add("create_deploy_request");
+            w.Secret!.Data["PLANETSCALE_ORG"] = Encoding.UTF8.GetBytes("elsewhere");
+        }, TokenAction.Issue, Reasons.SecretDataChanged),
+        ["new accesses come before a manual rotation"] = new(w =>
+        {
+            w.Token.Spec.PlanetScale!.Accesses![0].Permissions.Add("create_deploy_request");
+            w.Token.Metadata.Annotations = new Dictionary<string, string> { [SecretLabels.Rotate] = "now" };
+        }, TokenAction.UpdateGrants, Reasons.GrantsUpdated),
+        ["a legacy request hash of the same request is up to date"] = new(w => w.Token.Status!.RequestHash = TokenRequestHash.Legacy(w.Token.Spec), TokenAction.UpToDate, Reasons.UpToDate),
+        ["a legacy request hash and new accesses are re-issued"] = new(w =>
+        {
+            w.Token.Status!.RequestHash = TokenRequestHash.Legacy(w.Token.Spec);
+            w.Token.Spec.PlanetScale!.Accesses![0].Permissions.Add("create_deploy_request");
+        }, TokenAction.Issue, Reasons.SpecChanged),
+        ["no request hash is re-issued"] = new(w => w.Token.Status!.RequestHash = null, TokenAction.Issue, Reasons.SpecChanged),
         ["another issuer is re-issued"] = new(w => w.Token.Spec.IssuerRef.Name = "acme-2", TokenAction.Issue, Reasons.SpecChanged),
         ["a new rotate annotation rotates"] = new(w => w.Token.Metadata.Annotations = new Dictionary<string, string> { [SecretLabels.Rotate] = "2026-01-15T11:00:00Z" }, TokenAction.Issue, Reasons.ManualRotationRequested),
         ["a rotate annotation already handled does nothing"] = new(w =>

@@ -54,7 +54,7 @@ public sealed class ServiceTokenStatus
     [JsonPropertyName("secretMac")]
     public string? SecretMac { get; set; }
 
-    /// <summary>Fingerprint of the spec fields the vendor token cannot follow (issuer, scopes, accesses, ttl); a change issues a new revision.</summary>
+    /// <summary>Fingerprint of the vendor request as binding.grants: a change of the binding (issuer, ttl, scopes) issues a new revision; a change of the grants (PlanetScale accesses) is applied to the live token.</summary>
     [JsonPropertyName("requestHash")]
     public string? RequestHash { get; set; }
 

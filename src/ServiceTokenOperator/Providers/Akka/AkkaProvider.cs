@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ServiceTokenOperator.Akka.Grpc.Projects;
+using ServiceTokenOperator.Api.V1Alpha1;
 
 namespace ServiceTokenOperator.Providers.Akka;
 
@@ -67,6 +68,9 @@ internal sealed class AkkaProvider(AkkaApiClient client, string issuerKey, strin
             throw new VendorException(VendorErrorKind.CredentialRejected, $"Akka rejected the new service token {token.TokenId} in CreateAccessToken", inner: e);
         }
     }
+
+    /// <summary>Akka has no call that changes a token's scopes (CreateToken, ListTokens, DeleteToken only): a new token it is.</summary>
+    public Task<bool> UpdateGrantsAsync(string tokenId, ServiceTokenSpec spec, CancellationToken cancellationToken) => Task.FromResult(false);
 
     public async Task RevokeAsync(string tokenId, CancellationToken cancellationToken)
     {

@@ -20,4 +20,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Could not revoke PlanetScale service token {TokenId} after a failed grant; the orphan sweep will find it")]
     public static partial void CleanupRevokeFailed(this ILogger logger, string tokenId, Exception exception);
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Removed {Accesses} on database {Database} from PlanetScale service token {TokenId}")]
+    public static partial void AccessRemoved(this ILogger logger, string tokenId, string database, IReadOnlyList<string> accesses);
 }

@@ -38,6 +38,24 @@ internal sealed class PlanetScaleApiClient(HttpClient http, PlanetScaleConnectio
             cancellationToken);
     }
 
+    /// <summary>The accesses a service token holds ("show access").</summary>
+    public async Task<PlanetScaleList<PlanetScaleServiceTokenAccess>> GetAccessAsync(string tokenId, CancellationToken cancellationToken) =>
+        await SendAsync(
+            HttpMethod.Get,
+            $"{TokenUrl(tokenId)}/access",
+            null,
+            $"show accesses of service token {tokenId}",
+            PlanetScaleJsonContext.Default.PlanetScaleListPlanetScaleServiceTokenAccess,
+            cancellationToken);
+
+    /// <summary>Takes accesses on a database away from a service token: DELETE with the add call's JSON body.</summary>
+    public async Task RemoveAccessAsync(string tokenId, string database, IReadOnlyList<string> accesses, CancellationToken cancellationToken)
+    {
+        var body = JsonContent.Create(new ServiceTokenAccessBody(database, accesses), PlanetScaleJsonContext.Default.ServiceTokenAccessBody);
+        using var response = await SendRawAsync(
+            HttpMethod.Delete, $"{TokenUrl(tokenId)}/access", body, $"remove accesses on database {database} from service token {tokenId}", cancellationToken);
+    }
+
     public async Task<PlanetScaleList<PlanetScaleServiceToken>> ListServiceTokensAsync(int page, int perPage, CancellationToken cancellationToken) =>
         await SendAsync(
             HttpMethod.Get,

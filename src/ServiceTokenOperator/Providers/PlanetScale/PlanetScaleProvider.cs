@@ -6,6 +6,9 @@ namespace ServiceTokenOperator.Providers.PlanetScale;
 /// <summary>One PlanetScale organization, managed with its admin service token.</summary>
 internal sealed class PlanetScaleProvider(PlanetScaleApiClient client, ILogger<PlanetScaleProvider> logger) : ITokenProvider
 {
+    // resource_type of an access held on a database (the others are on the organization).
+    private const string DatabaseResource = "Database";
+
     // Cleanup after a failed grant must outlive a cancelled reconcile, or the token it removes would linger.
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
 
@@ -86,6 +89,79 @@ internal sealed class PlanetScaleProvider(PlanetScaleApiClient client, ILogger<P
     /// its own 200 during <see cref="CreateAsync"/>, and a GET by id with the admin credential would only repeat that.
     /// </summary>
     public Task VerifyAsync(IssuedToken token, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Applies the difference between the token's database grants and the spec's: new grants are added before old
+    /// ones are removed, so that a workload never loses, even for a moment, an access it keeps. Organization accesses
+    /// are left alone: the operator never grants them. False when the token no longer exists (a new one must be issued).
+    /// </summary>
+    public async Task<bool> UpdateGrantsAsync(string tokenId, ServiceTokenSpec spec, CancellationToken cancellationToken)
+    {
+        PlanetScaleList<PlanetScaleServiceTokenAccess> current;
+        try
+        {
+            current = await client.GetAccessAsync(tokenId, cancellationToken);
+        }
+        catch (VendorException e) when (e.Kind == VendorErrorKind.NotFound)
+        {
+            // Gone (deleted by hand), or no read access: ExistsAsync tells them apart or throws PermissionDenied.
+            if (!await ExistsAsync(tokenId, cancellationToken)) return false;
+            throw new VendorException(
+                VendorErrorKind.PermissionDenied,
+                $"PlanetScale refused to show the accesses of service token {tokenId} (404) although it exists: service token " +
+                $"{client.Connection.TokenId} needs the organization access read_service_tokens in {Organization}.",
+                inner: e);
+        }
+
+        var held = (current.Data ?? [])
+            .Where(a => a.ResourceType == DatabaseResource && a.ResourceName is not null)
+            .Select(a => (Database: a.ResourceName!, a.Access))
+            .ToHashSet();
+        var wanted = GroupAccesses(spec.PlanetScale?.Accesses)
+            .SelectMany(g => g.Accesses.Select(access => (g.Database, Access: access)))
+            .ToHashSet();
+
+        foreach (var (database, accesses) in ByDatabase(wanted.Except(held)))
+        {
+            try
+            {
+                await client.AddAccessAsync(tokenId, database, accesses, cancellationToken);
+            }
+            catch (VendorException e) when (e.Kind == VendorErrorKind.NotFound)
+            {
+                if (!await ExistsAsync(tokenId, cancellationToken)) return false;
+                // The token exists, so the 404 names the database, or the admin may not write grants. Nothing was removed yet.
+                throw new VendorException(
+                    VendorErrorKind.InvalidRequest,
+                    $"PlanetScale has no database {database} in organization {Organization} that service token " +
+                    $"{client.Connection.TokenId} may see (spec.planetscale.accesses), or it lacks write_service_tokens: {e.Message}",
+                    inner: e);
+            }
+
+            logger.AccessGranted(tokenId, database, accesses);
+        }
+
+        foreach (var (database, accesses) in ByDatabase(held.Except(wanted)))
+        {
+            try
+            {
+                await client.RemoveAccessAsync(tokenId, database, accesses, cancellationToken);
+            }
+            catch (VendorException e) when (e.Kind == VendorErrorKind.NotFound)
+            {
+                if (!await ExistsAsync(tokenId, cancellationToken)) return false;
+                throw new VendorException(
+                    VendorErrorKind.PermissionDenied,
+                    $"PlanetScale refused to remove accesses on database {database} from service token {tokenId} (404): the database " +
+                    $"may be gone, or service token {client.Connection.TokenId} lacks write_service_tokens in {Organization}.",
+                    inner: e);
+            }
+
+            logger.AccessRemoved(tokenId, database, accesses);
+        }
+
+        return true;
+    }
 
     public async Task RevokeAsync(string tokenId, CancellationToken cancellationToken)
     {
@@ -184,6 +260,13 @@ internal sealed class PlanetScaleProvider(PlanetScaleApiClient client, ILogger<P
         $"PlanetScale answered 404 listing service tokens: organization {Organization} does not exist or service token " +
         $"{client.Connection.TokenId} lacks the organization access read_service_tokens ({e.Message})",
         inner: e);
+
+    /// <summary>Single grants as one call per database, in a stable order.</summary>
+    private static IEnumerable<(string Database, IReadOnlyList<string> Accesses)> ByDatabase(IEnumerable<(string Database, string Access)> grants) =>
+        grants
+            .GroupBy(g => g.Database, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, (IReadOnlyList<string>)g.Select(a => a.Access).Order(StringComparer.Ordinal).ToList()));
 
     /// <summary>One grant per database: repeated entries for a database are merged.</summary>
     private static IEnumerable<(string Database, IReadOnlyList<string> Accesses)> GroupAccesses(List<PlanetScaleAccess>? accesses) =>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ServiceTokenOperator.Api.V1Alpha1;
 
 namespace ServiceTokenOperator.Providers.Upsun;
 
@@ -47,6 +48,9 @@ internal sealed class UpsunProvider(
             throw new VendorException(VendorErrorKind.Unavailable, e.Message, inner: e);
         }
     }
+
+    /// <summary>Upsun API tokens carry no grants of their own (they act as their user): there is nothing to change in place.</summary>
+    public Task<bool> UpdateGrantsAsync(string tokenId, ServiceTokenSpec spec, CancellationToken cancellationToken) => Task.FromResult(false);
 
     public async Task RevokeAsync(string tokenId, CancellationToken cancellationToken)
     {

@@ -105,6 +105,21 @@ public sealed class AkkaProviderTests
     }
 
     [Fact]
+    public async Task UpdateGrantsAsync_NewScopes_AnswersFalseAndLeavesTheTokenAsIs()
+    {
+        // Akka has no call that changes a token's scopes: the operator must issue a new token.
+        await using var simulator = await StartAsync();
+        using var provider = Connect(simulator);
+        var issued = await provider.CreateAsync(Request("scoped", "execution"), CancellationToken.None);
+        var before = simulator.RequestCount;
+
+        Assert.False(await provider.UpdateGrantsAsync(issued.TokenId, Request("scoped", "projects").Spec, CancellationToken.None));
+
+        Assert.Equal(before, simulator.RequestCount);
+        Assert.True(Assert.Single(simulator.Tokens()).Live);
+    }
+
+    [Fact]
     public async Task CheckCredentialAsync_Repeated_ExchangesTheRefreshTokenOnce()
     {
         await using var simulator = await StartAsync();

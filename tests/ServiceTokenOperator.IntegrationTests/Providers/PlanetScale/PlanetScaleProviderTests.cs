@@ -369,4 +369,132 @@ public sealed class PlanetScaleProviderTests : IAsyncLifetime
 
         Assert.All(failures, e => AssertNoSecret(e, secrets));
     }
+
+    private static ServiceTokenSpec Grants(params PlanetScaleAccess[] accesses) =>
+        new() { PlanetScale = new PlanetScaleTokenRequest { Accesses = [.. accesses] } };
+
+    /// <summary>The token's accesses as the vendor shows them: "database/access" to the access id.</summary>
+    private async Task<Dictionary<string, string>> ShownAccessesAsync(string tokenId) =>
+        (await AdminGetAsync($"{tokenId}/access")).GetProperty("data").EnumerateArray().ToDictionary(
+            a => $"{a.GetProperty("resource_name").GetString()}/{a.GetProperty("access").GetString()}",
+            a => a.GetProperty("id").GetString()!);
+
+    private async Task<IssuedToken> CreateWithGrantsAsync(string name) =>
+        await Connect().CreateAsync(
+            Request(
+                name,
+                null,
+                new PlanetScaleAccess { Database = "payments", Permissions = ["read_branch", "connect_branch"] },
+                new PlanetScaleAccess { Database = "inventory", Permissions = ["read_branch"] }),
+            CancellationToken.None);
+
+    [Fact]
+    public async Task UpdateGrantsAsync_AddedAndRemovedAccesses_AppliesTheDifferenceToTheSameToken()
+    {
+        var issued = await CreateWithGrantsAsync("grants-r1");
+        var before = await ShownAccessesAsync(issued.TokenId);
+
+        var updated = await Connect().UpdateGrantsAsync(
+            issued.TokenId,
+            Grants(
+                new PlanetScaleAccess { Database = "payments", Permissions = ["read_branch", "create_deploy_request"] },
+                new PlanetScaleAccess { Database = "inventory", Permissions = ["read_branch"] }),
+            CancellationToken.None);
+
+        Assert.True(updated);
+        var after = await ShownAccessesAsync(issued.TokenId);
+        Assert.Equal(["inventory/read_branch", "payments/create_deploy_request", "payments/read_branch"], after.Keys.Order(StringComparer.Ordinal));
+        // Kept grants were never taken away and given back: same vendor-side ids.
+        Assert.Equal(before["payments/read_branch"], after["payments/read_branch"]);
+        Assert.Equal(before["inventory/read_branch"], after["inventory/read_branch"]);
+        var token = Assert.Single(_sim.Tokens());
+        Assert.Equal((issued.TokenId, true), (token.Id, token.Live));
+    }
+
+    [Fact]
+    public async Task UpdateGrantsAsync_EveryAccessDropped_TokenHoldsNone()
+    {
+        var issued = await CreateWithGrantsAsync("grants-none");
+
+        Assert.True(await Connect().UpdateGrantsAsync(issued.TokenId, new ServiceTokenSpec(), CancellationToken.None));
+
+        Assert.Empty(await ShownAccessesAsync(issued.TokenId));
+        Assert.True(Assert.Single(_sim.Tokens()).Live);
+    }
+
+    [Fact]
+    public async Task UpdateGrantsAsync_SameGrantsInAnotherOrder_OnlyReads()
+    {
+        var issued = await CreateWithGrantsAsync("grants-same");
+        var start = _sim.RequestCount;
+
+        var updated = await Connect().UpdateGrantsAsync(
+            issued.TokenId,
+            Grants(
+                new PlanetScaleAccess { Database = "inventory", Permissions = ["read_branch"] },
+                new PlanetScaleAccess { Database = "payments", Permissions = ["connect_branch"] },
+                new PlanetScaleAccess { Database = "payments", Permissions = ["read_branch"] }),
+            CancellationToken.None);
+
+        Assert.True(updated);
+        Assert.Equal(1, _sim.RequestCount - start);
+    }
+
+    [Fact]
+    public async Task UpdateGrantsAsync_UnknownDatabase_ThrowsInvalidRequestBeforeRemovingAnything()
+    {
+        var issued = await CreateWithGrantsAsync("grants-bad-db");
+        var before = await ShownAccessesAsync(issued.TokenId);
+
+        // Drops payments/connect_branch and adds a grant the vendor refuses: adds come first, so nothing is lost.
+        var e = await ThrowsVendorAsync(VendorErrorKind.InvalidRequest, () => Connect().UpdateGrantsAsync(
+            issued.TokenId,
+            Grants(
+                new PlanetScaleAccess { Database = "payments", Permissions = ["read_branch"] },
+                new PlanetScaleAccess { Database = "inventory", Permissions = ["read_branch"] },
+                new PlanetScaleAccess { Database = "nosuchdb", Permissions = ["read_branch"] }),
+            CancellationToken.None));
+
+        Assert.Contains("nosuchdb", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await ShownAccessesAsync(issued.TokenId));
+        AssertNoSecret(e, _sim.AdminToken);
+    }
+
+    [Fact]
+    public async Task UpdateGrantsAsync_TokenDeletedAtTheVendor_ReturnsFalse()
+    {
+        var issued = await CreateWithGrantsAsync("grants-gone");
+        await Connect().RevokeAsync(issued.TokenId, CancellationToken.None);
+
+        Assert.False(await Connect().UpdateGrantsAsync(issued.TokenId, Grants(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task UpdateGrantsAsync_CredentialLacksRead_ThrowsPermissionDenied()
+    {
+        var issued = await CreateWithGrantsAsync("grants-no-read");
+        var (id, token) = _sim.AddServiceToken("write_service_tokens", "delete_service_tokens");
+
+        var e = await ThrowsVendorAsync(VendorErrorKind.PermissionDenied, () => Connect(id, token).UpdateGrantsAsync(
+            issued.TokenId, Grants(new PlanetScaleAccess { Database = "payments", Permissions = ["read_branch"] }), CancellationToken.None));
+
+        Assert.Contains("read_service_tokens", e.Message, StringComparison.Ordinal);
+        Assert.Equal(3, (await ShownAccessesAsync(issued.TokenId)).Count);
+        AssertNoSecret(e, token, _sim.AdminToken);
+    }
+
+    [Fact]
+    public async Task UpdateGrantsAsync_CredentialLacksWrite_ThrowsAndKeepsGrants()
+    {
+        var issued = await CreateWithGrantsAsync("grants-no-write");
+        var (id, token) = _sim.AddServiceToken("read_service_tokens", "delete_service_tokens");
+
+        var e = await Assert.ThrowsAsync<VendorException>(() => Connect(id, token).UpdateGrantsAsync(
+            issued.TokenId, Grants(new PlanetScaleAccess { Database = "payments", Permissions = ["read_branch"] }), CancellationToken.None));
+
+        // Not transient: a person must grant write_service_tokens; the token keeps every access meanwhile.
+        Assert.False(e.IsTransient);
+        Assert.Contains("write_service_tokens", e.Message, StringComparison.Ordinal);
+        Assert.Equal(3, (await ShownAccessesAsync(issued.TokenId)).Count);
+    }
 }

@@ -326,6 +326,19 @@ public sealed class UpsunProviderTests : IAsyncLifetime
         Assert.DoesNotContain(issued.Values["UPSUN_CLI_TOKEN"], error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task UpdateGrantsAsync_AnyToken_AnswersFalseWithoutAVendorCall()
+    {
+        // Upsun API tokens carry no grants of their own: a change must come as a new token.
+        var sim = await StartAsync();
+        var provider = Connect(sim, userId: sim.MachineUserId);
+        var issued = await provider.CreateAsync(Request("no-grants"), default);
+        var start = sim.RequestCount;
+
+        Assert.False(await provider.UpdateGrantsAsync(issued.TokenId, new ServiceTokenSpec(), default));
+        Assert.Equal(start, sim.RequestCount);
+    }
+
     private async Task<UpsunSimulator> StartAsync(string brand = "upsun")
     {
         var sim = await UpsunSimulator.StartAsync(new UpsunSimulatorOptions { Time = _simTime, Brand = brand });

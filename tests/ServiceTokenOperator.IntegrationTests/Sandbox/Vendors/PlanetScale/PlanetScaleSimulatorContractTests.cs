@@ -327,6 +327,105 @@ public sealed partial class PlanetScaleSimulatorContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ShowAccess_TwoDatabases_AnswersListEnvelopeWithEveryAccess()
+    {
+        var id = (await CreateAsync()).GetProperty("id").GetString();
+        var path = $"{TokensPath}/{id}/access";
+        await SendAsync(HttpMethod.Post, path, "{\"database\": \"payments\", \"access\": [\"read_branch\"]}");
+        await SendAsync(HttpMethod.Post, path, "{\"database\": \"inventory\", \"access\": [\"read_branch\", \"connect_branch\"]}");
+
+        var (status, list, response) = await SendAsync(HttpMethod.Get, path);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("list", list.GetProperty("type").GetString());
+        Assert.Equal(3, list.GetProperty("total_count").GetInt32());
+        Assert.Equal(JsonValueKind.Null, list.GetProperty("next_page").ValueKind);
+        var shown = list.GetProperty("data").EnumerateArray().ToList();
+        Assert.Equal(
+            ["inventory/connect_branch", "inventory/read_branch", "payments/read_branch"],
+            shown.Select(a => $"{a.GetProperty("resource_name").GetString()}/{a.GetProperty("access").GetString()}").Order(StringComparer.Ordinal));
+        Assert.All(shown, a =>
+        {
+            Assert.Matches(IdPattern(), a.GetProperty("id").GetString());
+            Assert.Matches(IdPattern(), a.GetProperty("resource_id").GetString());
+            Assert.Equal("Database", a.GetProperty("resource_type").GetString());
+            Assert.False(string.IsNullOrEmpty(a.GetProperty("description").GetString()));
+        });
+    }
+
+    [Fact]
+    public async Task ShowAccess_UnknownOrDeletedToken_Answers404NotFound()
+    {
+        var id = (await CreateAsync()).GetProperty("id").GetString();
+        await SendAsync(HttpMethod.Delete, $"{TokensPath}/{id}");
+
+        foreach (var target in new[] { id, "nosuchtoken0" })
+        {
+            var (status, body, _) = await SendAsync(HttpMethod.Get, $"{TokensPath}/{target}/access");
+            Assert.Equal(HttpStatusCode.NotFound, status);
+            AssertError(body, "not_found");
+        }
+    }
+
+    [Fact]
+    public async Task RemoveAccess_NotHeldOrOnAnotherDatabase_Answers2xxAndRemovesOnlyThat()
+    {
+        var id = (await CreateAsync()).GetProperty("id").GetString();
+        var path = $"{TokensPath}/{id}/access";
+        await SendAsync(HttpMethod.Post, path, "{\"database\": \"payments\", \"access\": [\"read_branch\"]}");
+        await SendAsync(HttpMethod.Post, path, "{\"database\": \"inventory\", \"access\": [\"read_branch\"]}");
+
+        // read_branch on inventory goes; the same name on payments stays; an access never held is no error.
+        var (removed, _, _) = await SendAsync(HttpMethod.Delete, path, "{\"database\": \"inventory\", \"access\": [\"read_branch\", \"create_branch\"]}");
+
+        Assert.True((int)removed is >= 200 and < 300);
+        var (_, list, _) = await SendAsync(HttpMethod.Get, path);
+        var left = Assert.Single(list.GetProperty("data").EnumerateArray());
+        Assert.Equal(("payments", "read_branch"), (left.GetProperty("resource_name").GetString(), left.GetProperty("access").GetString()));
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.UnprocessableEntity, "invalid_params")]
+    [InlineData("{\"database\": \"payments\"}", HttpStatusCode.UnprocessableEntity, "invalid_params")]
+    [InlineData("{\"database\": \"payments\", \"access\": []}", HttpStatusCode.UnprocessableEntity, "invalid_params")]
+    [InlineData("{\"database\": \"payments\", \"access\": [\"read_everything\"]}", HttpStatusCode.UnprocessableEntity, "unprocessable")]
+    [InlineData("{\"database\": \"nosuchdb\", \"access\": [\"read_branch\"]}", HttpStatusCode.NotFound, "not_found")]
+    [InlineData("[\"read_branch\"]", HttpStatusCode.BadRequest, "bad_request")]
+    public async Task RemoveAccess_BadBody_AnswersErrorAndKeepsGrants(string? json, HttpStatusCode expected, string code)
+    {
+        var id = (await CreateAsync()).GetProperty("id").GetString();
+        var path = $"{TokensPath}/{id}/access";
+        await SendAsync(HttpMethod.Post, path, "{\"database\": \"payments\", \"access\": [\"read_branch\"]}");
+
+        var (status, body, _) = await SendAsync(HttpMethod.Delete, path, json);
+
+        Assert.Equal(expected, status);
+        AssertError(body, code);
+        var (_, list, _) = await SendAsync(HttpMethod.Get, path);
+        Assert.Equal(1, list.GetProperty("data").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Access_ReadOnlyCredential_ShowsButCannotChange()
+    {
+        var id = (await CreateAsync()).GetProperty("id").GetString();
+        var path = $"{TokensPath}/{id}/access";
+        await SendAsync(HttpMethod.Post, path, "{\"database\": \"payments\", \"access\": [\"read_branch\"]}");
+        var (readerId, readerToken) = _sim.AddServiceToken("read_service_tokens");
+        var reader = $"{readerId}:{readerToken}";
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, path, credential: reader)).Status);
+        var add = await SendAsync(HttpMethod.Post, path, "{\"database\": \"payments\", \"access\": [\"connect_branch\"]}", reader);
+        var remove = await SendAsync(HttpMethod.Delete, path, "{\"database\": \"payments\", \"access\": [\"read_branch\"]}", reader);
+
+        // PlanetScale hides what a credential may not change behind 404, as for every other call.
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (add.Status, remove.Status));
+        var (_, list, _) = await SendAsync(HttpMethod.Get, path);
+        Assert.Equal(["read_branch"], list.GetProperty("data").EnumerateArray().Select(a => a.GetProperty("access").GetString()));
+    }
+
+    [Fact]
     public async Task Access_UnknownAccessName_Answers422()
     {
         var id = (await CreateAsync()).GetProperty("id").GetString();
