@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Providers;
 
 namespace ServiceTokenOperator.Observability;
@@ -39,6 +40,9 @@ internal sealed class InstrumentedTokenProvider(ITokenProvider inner, string ven
         });
         metrics.RecordRevocation(vendor);
     }
+
+    public Task<bool> UpdateGrantsAsync(string tokenId, ServiceTokenSpec spec, CancellationToken cancellationToken) =>
+        RunAsync("update-grants", tokenId, () => inner.UpdateGrantsAsync(tokenId, spec, cancellationToken));
 
     public async IAsyncEnumerable<VendorToken> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {

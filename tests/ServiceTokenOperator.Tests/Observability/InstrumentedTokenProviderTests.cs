@@ -27,6 +27,8 @@ public sealed class InstrumentedTokenProviderTests : IDisposable
 
         public Task RevokeAsync(string tokenId, CancellationToken cancellationToken) => CallAsync(cancellationToken);
 
+        public Task<bool> UpdateGrantsAsync(string tokenId, ServiceTokenSpec spec, CancellationToken cancellationToken) => Task.FromResult(false);
+
         public async IAsyncEnumerable<VendorToken> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await CallAsync(cancellationToken);
