@@ -32,4 +32,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "{Key}: token {TokenId} stays pending: its issuer {Issuer} is not found")]
     public static partial void RevokerMissing(ILogger logger, string key, string tokenId, string issuer);
+
+    [LoggerMessage(10, LogLevel.Warning, "token name {Name} was taken by {TokenId}, left behind by an earlier attempt; revoked it")]
+    public static partial void RevokedLeftover(ILogger logger, string name, string tokenId);
 }

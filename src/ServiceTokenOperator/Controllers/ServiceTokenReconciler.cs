@@ -159,7 +159,7 @@ internal sealed class ServiceTokenReconciler(
         var revision = Math.Max(previous?.Revision ?? 0, existing is null ? 0 : ServiceTokenDecision.RevisionOf(existing)) + 1;
         var name = TokenNaming.For(settings.ClusterId, token.Metadata.NamespaceProperty, token.Metadata.Name, revision, vendor.MaxTokenNameLength);
 
-        var issued = await provider.CreateAsync(new TokenRequest(name, token.Spec), ct);
+        var issued = await CreateAsync(provider, new TokenRequest(name, token.Spec), ct);
         Log.Created(logger, ObjectKey.Of(token).ToString(), issued.TokenId, revision, decision.Reason);
         failPoints.Reach(FailPoints.AfterCreate);
         try
@@ -183,14 +183,22 @@ internal sealed class ServiceTokenReconciler(
         {
             written = await WriteSecretAsync(token, policy, existing, desired, keepData: false, ct);
         }
-        catch (HttpOperationException e) when ((int)e.Response.StatusCode is >= 400 and < 500 and not 408 and not 409 and not 429)
+        catch (HttpOperationException e) when ((int)e.Response.StatusCode is >= 400 and < 500 and not 408)
         {
-            // The API server refused the Secret, so nothing holds the new token: revoke it rather than leave it to the
-            // sweep. (A timeout or 5xx may have written it after all; then the sweep sees it referenced and keeps it.)
+            // A 4xx answer means the Secret was not written, so nothing holds the new token: revoke it now rather
+            // than leave one token per retry to the sweep. A conflict or throttling is retried; a refusal stalls.
             await RevokeQuietlyAsync(provider, issued.TokenId);
+            if (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests) return ReconcileResult.Failed();
             var refused = new TokenDecision(TokenAction.Stall, Reasons.InvalidSpec, $"spec.secret: the API server refused Secret \"{policy.SecretName}\" ({(int)e.Response.StatusCode}): {ApiMessage(e)}", policy);
             await WriteStatusAsync(token, ReportProblem(token, refused, stalled: true), ct);
             return ReconcileResult.Failed();
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            // A timeout or 5xx may have written the Secret after all: look before revoking, and if even the look
+            // fails, leave the token to the orphan sweep, which keeps it if the Secret does hold it.
+            await RevokeUnlessWrittenAsync(provider, issued.TokenId, token.Metadata.NamespaceProperty, policy.SecretName);
+            throw;
         }
 
         if (!written)
@@ -329,6 +337,50 @@ internal sealed class ServiceTokenReconciler(
 
         await PatchFinalizersAsync(token, (token.Metadata.Finalizers ?? []).Where(f => f != SecretLabels.Finalizer).ToList(), ct);
         return ReconcileResult.Done;
+    }
+
+    /// <summary>
+    /// Creates the token. A token of this very name already existing means an earlier attempt at this revision
+    /// created it and could neither record nor revoke it (a Secret holding it would have been adopted instead), so
+    /// nothing references it: revoke it and create once more.
+    /// </summary>
+    private async Task<IssuedToken> CreateAsync(ITokenProvider provider, TokenRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return await provider.CreateAsync(request, ct);
+        }
+        catch (VendorException e) when (e.Kind == VendorErrorKind.AlreadyExists)
+        {
+            await foreach (var stale in provider.ListAsync(ct))
+            {
+                if (stale.Name != request.Name) continue;
+                await provider.RevokeAsync(stale.TokenId, ct);
+                Log.RevokedLeftover(logger, request.Name, stale.TokenId);
+            }
+
+            return await provider.CreateAsync(request, ct);
+        }
+    }
+
+    private async Task RevokeUnlessWrittenAsync(ITokenProvider provider, string tokenId, string @namespace, string secretName)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var secret = await client.CoreV1.ReadNamespacedSecretAsync(secretName, @namespace, cancellationToken: timeout.Token);
+            if (secret.Metadata.Annotation(SecretLabels.TokenId) == tokenId) return;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Not written.
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException)
+        {
+            return;
+        }
+
+        await RevokeQuietlyAsync(provider, tokenId);
     }
 
     /// <summary>The message of a Kubernetes Status answer (never Secret data: the server does not echo it).</summary>
@@ -525,7 +577,7 @@ internal sealed class ServiceTokenReconciler(
             VendorErrorKind.RateLimited => Reasons.RateLimited,
             VendorErrorKind.CredentialRejected => Reasons.CredentialRejected,
             VendorErrorKind.PermissionDenied => Reasons.PermissionDenied,
-            VendorErrorKind.InvalidRequest => Reasons.RequestRejected,
+            VendorErrorKind.InvalidRequest or VendorErrorKind.AlreadyExists => Reasons.RequestRejected,
             _ => Reasons.VendorUnavailable,
         };
         var status = ReportProblem(token, new TokenDecision(TokenAction.Wait, reason, e.Message), stalled: !e.IsTransient);

@@ -42,8 +42,9 @@ internal sealed class ControllerManager(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var clusterId = await ClusterIdentity.ResolveAsync(client, options.ClusterId, stoppingToken);
-        var macKey = await MacKeyStore.LoadOrCreateAsync(client, options.Namespace, stoppingToken);
+        var startup = loggers.CreateLogger<ControllerManager>();
+        var clusterId = await StartupRetry.RunAsync("resolving the cluster id", ct => ClusterIdentity.ResolveAsync(client, options.ClusterId, ct), time, startup, stoppingToken);
+        var macKey = await StartupRetry.RunAsync("loading the MAC key", ct => MacKeyStore.LoadOrCreateAsync(client, options.Namespace, ct), time, startup, stoppingToken);
         var settings = new OperatorSettings(clusterId, options.EffectiveClusterResourceNamespace, options.MinRotationPeriod, new SecretMac(macKey),
             options.IssuerRecheckInterval, options.OrphanSweepInterval, options.OrphanSafetyWindow);
 

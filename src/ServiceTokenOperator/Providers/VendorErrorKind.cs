@@ -18,6 +18,9 @@ internal enum VendorErrorKind
     /// <summary>404 / NOT_FOUND.</summary>
     NotFound,
 
-    /// <summary>400 / 409 / 422 / INVALID_ARGUMENT: the request itself is wrong. Permanent until the spec changes.</summary>
+    /// <summary>400 / 422 / INVALID_ARGUMENT: the request itself is wrong. Permanent until the spec changes.</summary>
     InvalidRequest,
+
+    /// <summary>409 / ALREADY_EXISTS on create: a token of that name exists (an earlier attempt left it behind).</summary>
+    AlreadyExists,
 }

@@ -13,8 +13,9 @@ internal static class AkkaErrors
             StatusCode.Unauthenticated => VendorErrorKind.CredentialRejected,
             StatusCode.PermissionDenied => VendorErrorKind.PermissionDenied,
             StatusCode.NotFound => VendorErrorKind.NotFound,
-            StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.AlreadyExists or StatusCode.OutOfRange
+            StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange
                 or StatusCode.Unimplemented => VendorErrorKind.InvalidRequest,
+            StatusCode.AlreadyExists => VendorErrorKind.AlreadyExists,
             StatusCode.ResourceExhausted => VendorErrorKind.RateLimited,
             // UNAVAILABLE, DEADLINE_EXCEEDED, and the server-side failures (UNKNOWN, INTERNAL, ABORTED, ...) may pass.
             _ => VendorErrorKind.Unavailable,

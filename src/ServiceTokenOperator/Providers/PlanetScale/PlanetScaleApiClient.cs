@@ -145,8 +145,8 @@ internal sealed class PlanetScaleApiClient(HttpClient http, PlanetScaleConnectio
             HttpStatusCode.Forbidden => new VendorException(VendorErrorKind.PermissionDenied, message),
             HttpStatusCode.NotFound => new VendorException(VendorErrorKind.NotFound, message),
             HttpStatusCode.TooManyRequests => new VendorException(VendorErrorKind.RateLimited, message, RetryAfter(response)),
-            HttpStatusCode.BadRequest or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity =>
-                new VendorException(VendorErrorKind.InvalidRequest, message),
+            HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => new VendorException(VendorErrorKind.InvalidRequest, message),
+            HttpStatusCode.Conflict => new VendorException(VendorErrorKind.AlreadyExists, message),
             HttpStatusCode.RequestTimeout => new VendorException(VendorErrorKind.Unavailable, message),
             _ when status >= 500 => new VendorException(VendorErrorKind.Unavailable, message),
             _ => new VendorException(VendorErrorKind.InvalidRequest, message),

@@ -25,7 +25,8 @@ internal static class UpsunErrors
             403 => new VendorException(VendorErrorKind.PermissionDenied,
                 $"{message}: the API token in {brand.TokenKey} may manage only its own user's API tokens; check userId"),
             404 => new VendorException(VendorErrorKind.NotFound, message),
-            400 or 409 or 422 => new VendorException(VendorErrorKind.InvalidRequest, message),
+            400 or 422 => new VendorException(VendorErrorKind.InvalidRequest, message),
+            409 => new VendorException(VendorErrorKind.AlreadyExists, message),
             429 => new VendorException(VendorErrorKind.RateLimited, message, RetryAfterOf(response, time)),
             _ => new VendorException(VendorErrorKind.Unavailable, message),
         };

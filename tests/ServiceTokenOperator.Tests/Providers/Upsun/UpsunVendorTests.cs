@@ -188,7 +188,7 @@ public sealed class UpsunVendorTests
 
     [Theory]
     [InlineData(HttpStatusCode.BadRequest, "InvalidRequest")]
-    [InlineData(HttpStatusCode.Conflict, "InvalidRequest")]
+    [InlineData(HttpStatusCode.Conflict, "AlreadyExists")]
     [InlineData(HttpStatusCode.Forbidden, "PermissionDenied")]
     [InlineData(HttpStatusCode.NotFound, "NotFound")]
     [InlineData(HttpStatusCode.Unauthorized, "CredentialRejected")]
