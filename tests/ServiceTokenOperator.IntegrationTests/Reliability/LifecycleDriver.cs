@@ -39,6 +39,13 @@ internal sealed class LifecycleDriver : IDisposable
     public IReadOnlyList<SandboxTokenRecord> VendorTokensOf(string name) =>
         _vendorTokens().Where(t => t.Name?.Contains($"-default-{name}-r", StringComparison.Ordinal) == true).ToList();
 
+    /// <summary>
+    /// Waits until the operator has reconciled the issuer: past its start-up requests (cluster id, MAC key), which
+    /// are not what these tests fault.
+    /// </summary>
+    public Task WaitOperatorRunningAsync() =>
+        Eventually.ValueAsync(() => _world.GetClusterIssuerAsync(_issuer), i => Conditions.IsTrue(i?.Status?.Conditions, ConditionTypes.Ready), $"{_issuer} to be Ready", seconds: 30);
+
     public async Task CreateAsync(string name, int seconds = 30)
     {
         var body = new Dictionary<string, object>
@@ -60,10 +67,16 @@ internal sealed class LifecycleDriver : IDisposable
     public async Task RotateAsync(string name, string request, int seconds = 30)
     {
         var before = await GetAsync(name);
-        var patch = new V1Patch(JsonSerializer.Serialize(new { metadata = new { annotations = new Dictionary<string, string> { [SecretLabels.Rotate] = request } } }), V1Patch.PatchType.MergePatch);
-        await Client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, ApiGroup.Group, ApiGroup.VersionName, "default", ServiceToken.Plural, name);
+        await RequestRotationAsync(name, request);
         await WaitConvergedAsync(name, before!.Status!.Revision!.Value + 1, seconds);
         Assert.False(VendorTokensOf(name).Single(t => t.Id == before.Status.TokenId).Live, $"the replaced token {before.Status.TokenId} of {name} is still live");
+    }
+
+    /// <summary>Sets the <c>servicetoken.dev/rotate</c> annotation, as <c>kubectl annotate</c> would.</summary>
+    public async Task RequestRotationAsync(string name, string request)
+    {
+        var patch = new V1Patch(JsonSerializer.Serialize(new { metadata = new { annotations = new Dictionary<string, string> { [SecretLabels.Rotate] = request } } }), V1Patch.PatchType.MergePatch);
+        await Client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, ApiGroup.Group, ApiGroup.VersionName, "default", ServiceToken.Plural, name);
     }
 
     /// <summary>Deletes the ServiceToken and waits until it is gone and every vendor token it had is revoked.</summary>
@@ -98,12 +111,15 @@ internal sealed class LifecycleDriver : IDisposable
             var mine = VendorTokensOf(name);
             if (secretTokenId is not null)
                 Assert.True(mine.Single(t => t.Id == secretTokenId).Live, $"the Secret of {name} holds revoked token {secretTokenId}");
-            return (token, secretTokenId, live: mine.Where(t => t.Live).Select(t => t.Id).ToList());
-        }, s => s.token?.Status?.Revision >= minRevision && s.token.Status.PendingRevocations is not { Count: > 0 }
-                && s.live.Count == 1 && s.live[0] == s.token.Status.TokenId && s.secretTokenId == s.token.Status.TokenId,
+            return new Look(token, secretTokenId, mine.Where(t => t.Live).Select(t => t.Id).ToList());
+        }, s => s.Token?.Status?.Revision >= minRevision && s.Token.Status.PendingRevocations is not { Count: > 0 }
+                && s.Live.Count == 1 && s.Live[0] == s.Token.Status.TokenId && s.SecretTokenId == s.Token.Status.TokenId,
         $"{name} to converge at revision {minRevision} with exactly one live token, the Secret's", seconds);
-        Assert.True(Conditions.IsTrue(converged.token!.Status!.Conditions, ConditionTypes.Ready), $"{name} is not Ready");
+        Assert.True(Conditions.IsTrue(converged.Token!.Status!.Conditions, ConditionTypes.Ready), $"{name} is not Ready");
     }
 
     public void Dispose() => Client.Dispose();
+
+    /// <summary>One look at a ServiceToken, its Secret and its vendor tokens; serialized into a timeout's message.</summary>
+    private sealed record Look(ServiceToken? Token, string? SecretTokenId, IReadOnlyList<string> Live);
 }
