@@ -297,7 +297,7 @@ public sealed class UpsunProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Create_WithDuplicateName_IsInvalidRequest()
+    public async Task Create_WithDuplicateName_IsAlreadyExists()
     {
         var sim = await StartAsync();
         var provider = Connect(sim);
@@ -305,7 +305,7 @@ public sealed class UpsunProviderTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<VendorException>(() => provider.CreateAsync(Request("same"), default));
 
-        Assert.Equal(VendorErrorKind.InvalidRequest, error.Kind);
+        Assert.Equal(VendorErrorKind.AlreadyExists, error.Kind);
         Assert.Contains("409", error.Message, StringComparison.Ordinal);
     }
 
