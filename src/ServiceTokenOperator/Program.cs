@@ -31,7 +31,11 @@ static int Usage(string verb)
     var help = verb is "help" or "--help" or "-h";
     (help ? Console.Out : Console.Error).WriteLine("""
         usage: servicetoken-operator <verb> [flags]
-          run       run the operator (--kubeconfig, --metrics-port, --leader-elect, --namespace, --cluster-id, --workers, --min-rotation-period)
+          run       run the operator; flags (each also an environment variable, see README): --kubeconfig, --metrics-port,
+                    --leader-elect, --lease-name, --lease-duration, --renew-deadline, --retry-period, --namespace,
+                    --cluster-resource-namespace, --namespaces, --selector, --shard N/M, --cluster-id, --workers,
+                    --kube-api-qps, --kube-api-burst, --min-rotation-period, --issuer-recheck-interval,
+                    --orphan-sweep-interval, --orphan-safety-window, --log-format text|json, --log-level
           sandbox   start a local Kubernetes API, vendor simulators and the operator (--dir, --world-only, --exit-after)
           crds      print the CustomResourceDefinitions
           plugin    kubectl servicetoken verbs: rotate NAME [-n NS], status [NAME] [-n NS | -A] (entry point deploy/kubectl/kubectl-servicetoken)

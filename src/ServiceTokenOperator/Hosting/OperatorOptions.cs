@@ -118,7 +118,7 @@ internal sealed class OperatorOptions
             ("kube-api-qps", "KUBE_API_QPS"), ("kube-api-burst", "KUBE_API_BURST"), ("lease-name", "LEASE_NAME"),
             ("lease-duration", "LEASE_DURATION"), ("renew-deadline", "RENEW_DEADLINE"), ("retry-period", "RETRY_PERIOD"),
             ("shard", "SHARD"), ("log-format", "LOG_FORMAT"), ("log-level", "LOG_LEVEL"),
-            ("min-rotation-period", "MIN_ROTATION_PERIOD"), ("orphan-sweep-interval", "ORPHAN_SWEEP_INTERVAL"), ("orphan-safety-window", "ORPHAN_SAFETY_WINDOW"),
+            ("min-rotation-period", "MIN_ROTATION_PERIOD"), ("issuer-recheck-interval", "ISSUER_RECHECK_INTERVAL"), ("orphan-sweep-interval", "ORPHAN_SWEEP_INTERVAL"), ("orphan-safety-window", "ORPHAN_SAFETY_WINDOW"),
         };
         try
         {
