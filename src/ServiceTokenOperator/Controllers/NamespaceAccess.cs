@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using k8s.Models;
 using ServiceTokenOperator.Api.V1Alpha1;
 
 namespace ServiceTokenOperator.Controllers;
@@ -62,9 +63,9 @@ internal static class NamespaceAccess
     }
 
     /// <summary>Kubernetes label-selector semantics: every matchLabels pair and every requirement must hold.</summary>
-    public static bool Matches(LabelSelector selector, IReadOnlyDictionary<string, string> labels)
+    public static bool Matches(V1LabelSelector selector, IReadOnlyDictionary<string, string> labels)
     {
-        foreach (var (key, value) in selector.MatchLabels ?? [])
+        foreach (var (key, value) in selector.MatchLabels ?? new Dictionary<string, string>())
         {
             if (!labels.TryGetValue(key, out var actual) || actual != value) return false;
         }
@@ -73,7 +74,7 @@ internal static class NamespaceAccess
         {
             var has = labels.TryGetValue(requirement.Key, out var actual);
             var values = requirement.Values ?? [];
-            var holds = requirement.Operator switch
+            var holds = requirement.OperatorProperty switch
             {
                 "In" => has && values.Contains(actual!, StringComparer.Ordinal),
                 "NotIn" => !has || !values.Contains(actual!, StringComparer.Ordinal),

@@ -1,3 +1,4 @@
+using k8s.Models;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Controllers;
 
@@ -27,13 +28,13 @@ public sealed class NamespaceAccessTests
         Assert.Equal(expected, NamespaceAccess.Matches(Expression("absent", op, values), Labels));
 
     [Fact]
-    public void Matches_EmptySelector_MatchesEverything() => Assert.True(NamespaceAccess.Matches(new LabelSelector(), new Dictionary<string, string>()));
+    public void Matches_EmptySelector_MatchesEverything() => Assert.True(NamespaceAccess.Matches(new V1LabelSelector(), new Dictionary<string, string>()));
 
     [Fact]
     public void Matches_MatchLabelsAndExpressions_MustAllHold()
     {
         var selector = Expression("tier", "In", "prod");
-        selector.MatchLabels = new() { ["team"] = "payments" };
+        selector.MatchLabels = new Dictionary<string, string> { ["team"] = "payments" };
         Assert.True(NamespaceAccess.Matches(selector, Labels));
         selector.MatchLabels["team"] = "search";
         Assert.False(NamespaceAccess.Matches(selector, Labels));
@@ -52,7 +53,7 @@ public sealed class NamespaceAccessTests
         ClusterIssuerCondition[] conditions =
         [
             new() { Namespaces = ["billing"] },
-            new() { NamespaceSelector = new LabelSelector { MatchLabels = new() { ["team"] = "payments" } } },
+            new() { NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["team"] = "payments" } } },
         ];
         Assert.True(NamespaceAccess.Check(conditions, "apps", Labels).Allowed);
         Assert.False(NamespaceAccess.Check(conditions, "apps", new Dictionary<string, string>()).Allowed);
@@ -62,7 +63,7 @@ public sealed class NamespaceAccessTests
     [Fact]
     public void Check_SelectorWithUnknownLabels_IsUnknownNotDenied()
     {
-        var verdict = NamespaceAccess.Check([new() { NamespaceSelector = new LabelSelector() }], "apps", null);
+        var verdict = NamespaceAccess.Check([new() { NamespaceSelector = new V1LabelSelector() }], "apps", null);
         Assert.Equal((false, true), (verdict.Allowed, verdict.Unknown));
     }
 
@@ -74,8 +75,8 @@ public sealed class NamespaceAccessTests
         Assert.Contains("namespaceRegexes[0]", verdict.Message, StringComparison.Ordinal);
     }
 
-    private static LabelSelector Expression(string key, string op, string values) => new()
+    private static V1LabelSelector Expression(string key, string op, string values) => new()
     {
-        MatchExpressions = [new LabelSelectorRequirement { Key = key, Operator = op, Values = [.. values.Split(',', StringSplitOptions.RemoveEmptyEntries)] }],
+        MatchExpressions = [new V1LabelSelectorRequirement { Key = key, OperatorProperty = op, Values = [.. values.Split(',', StringSplitOptions.RemoveEmptyEntries)] }],
     };
 }

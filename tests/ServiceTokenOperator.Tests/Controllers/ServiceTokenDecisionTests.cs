@@ -357,7 +357,7 @@ public sealed class ServiceTokenDecisionTests
     }
 
     private static ClusterIssuerCondition Selector(string key, string value) =>
-        new() { NamespaceSelector = new LabelSelector { MatchLabels = new() { [key] = value } } };
+        new() { NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [key] = value } } };
 
     private static SecretTemplate Template(World world) => world.Token.Spec.Secret!.Template!;
 }

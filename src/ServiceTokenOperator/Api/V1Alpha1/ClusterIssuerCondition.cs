@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using k8s.Models;
 
 namespace ServiceTokenOperator.Api.V1Alpha1;
 
@@ -7,7 +8,7 @@ public sealed class ClusterIssuerCondition
 {
     /// <summary>Namespaces whose labels match this selector.</summary>
     [JsonPropertyName("namespaceSelector")]
-    public LabelSelector? NamespaceSelector { get; set; }
+    public V1LabelSelector? NamespaceSelector { get; set; }
 
     /// <summary>Namespaces by name.</summary>
     [JsonPropertyName("namespaces")]

@@ -87,6 +87,10 @@ public sealed class CrdSchemaAgreementTests
         }
     }
 
+    /// <summary>Our types use Dictionary; KubernetesClient's (V1LabelSelector) use IDictionary.</summary>
+    private static bool IsMap(Type type) =>
+        type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Dictionary<,>) || type.GetGenericTypeDefinition() == typeof(IDictionary<,>));
+
     private static void CompareValue(Type type, JsonNode schema, string path, List<string> mismatches)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
@@ -97,7 +101,7 @@ public sealed class CrdSchemaAgreementTests
             _ when type == typeof(bool) => "boolean",
             _ when type == typeof(int) || type == typeof(long) => "integer",
             _ when type == typeof(DateTime) || type == typeof(DateTimeOffset) => "string",
-            _ when type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>) => "object",
+            _ when IsMap(type) => "object",
             _ when typeof(IEnumerable).IsAssignableFrom(type) => "array",
             _ => "object",
         };
@@ -112,7 +116,7 @@ public sealed class CrdSchemaAgreementTests
         if (type == typeof(long) && (string?)schema["format"] != "int64")
             mismatches.Add($"{path}: a long needs format int64");
 
-        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        if (IsMap(type))
         {
             var valueSchema = schema["additionalProperties"];
             if (valueSchema is null) mismatches.Add($"{path}: a map needs additionalProperties");
