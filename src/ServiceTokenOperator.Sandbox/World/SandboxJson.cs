@@ -34,11 +34,14 @@ internal static class SandboxJson
     /// <summary>A URL without the trailing slash <see cref="Uri.ToString"/> adds.</summary>
     public static string Url(Uri uri) => uri.ToString().TrimEnd('/');
 
-    /// <summary>Writes <paramref name="document"/> to <c>{dir}/sandbox.json</c> and answers its absolute path.</summary>
+    /// <summary>Writes <paramref name="document"/> to <c>{dir}/sandbox.json</c> at once and answers its absolute path.</summary>
     public static async Task<string> WriteAsync(string dir, JsonObject document, CancellationToken cancellationToken)
     {
         var path = Path.GetFullPath(Path.Combine(dir, "sandbox.json"));
-        await File.WriteAllTextAsync(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+        // Written aside and moved into place: scripts poll for the file and must never read half of it.
+        var partial = path + ".partial";
+        await File.WriteAllTextAsync(partial, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+        File.Move(partial, path, overwrite: true);
         return path;
     }
 
