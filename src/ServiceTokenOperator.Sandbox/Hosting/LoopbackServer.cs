@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ServiceTokenOperator.Sandbox.Hosting;
@@ -69,6 +70,9 @@ public sealed class LoopbackServer : IAsyncDisposable
             k.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(10);
             k.Limits.Http2.KeepAlivePingDelay = TimeSpan.MaxValue;
         });
+        // No console lifetime: it would catch SIGINT/SIGTERM for this one server and leave the process running without
+        // it. Signals belong to the process (Program.cs), which disposes its servers.
+        builder.Services.AddSingleton<IHostLifetime, ProcessOwnedLifetime>();
         configureServices(builder.Services);
         var app = builder.Build();
         configureApp(app);
@@ -97,5 +101,12 @@ public sealed class LoopbackServer : IAsyncDisposable
     private sealed class ListenScope(IPAddress? previous) : IDisposable
     {
         public void Dispose() => ListenAddress.Value = previous;
+    }
+
+    private sealed class ProcessOwnedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
