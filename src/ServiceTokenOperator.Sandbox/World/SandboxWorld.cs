@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServiceTokenOperator.Sandbox.Kubernetes;
 using ServiceTokenOperator.Sandbox.Vendors;
@@ -73,26 +72,7 @@ public sealed class SandboxWorld : IAsyncDisposable
         {
             ["kubeApi"] = Url(Kube.BaseUri),
             ["kubeconfig"] = KubeconfigPath,
-            ["vendors"] = new JsonObject
-            {
-                ["planetscale"] = new JsonObject
-                {
-                    ["url"] = Url(PlanetScale.BaseUri),
-                    ["inspectUrl"] = Url(PlanetScale.BaseUri),
-                    ["organization"] = PlanetScale.Organization,
-                    ["adminTokenId"] = PlanetScale.AdminTokenId,
-                    ["adminToken"] = PlanetScale.AdminToken,
-                },
-                ["upsun"] = UpsunJson(Upsun),
-                ["platformsh"] = UpsunJson(Platformsh),
-                ["akka"] = new JsonObject
-                {
-                    ["grpcUrl"] = Url(Akka.GrpcUrl),
-                    ["inspectUrl"] = Url(Akka.InspectUrl),
-                    ["project"] = Akka.Project,
-                    ["adminRefreshToken"] = Akka.AdminRefreshToken,
-                },
-            },
+            ["vendors"] = SandboxJson.Vendors(PlanetScale, Upsun, Platformsh, Akka, Url),
         };
         if (operatorBase is not null)
         {
@@ -104,20 +84,10 @@ public sealed class SandboxWorld : IAsyncDisposable
             };
         }
 
-        var path = Path.GetFullPath(Path.Combine(Options.Dir, "sandbox.json"));
-        await File.WriteAllTextAsync(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
-        return path;
+        return await SandboxJson.WriteAsync(Options.Dir, document, cancellationToken);
     }
 
-    private static JsonObject UpsunJson(UpsunSimulator simulator) => new()
-    {
-        ["apiUrl"] = Url(simulator.ApiUrl),
-        ["authUrl"] = Url(simulator.AuthUrl),
-        ["inspectUrl"] = Url(simulator.InspectUrl),
-        ["adminApiToken"] = simulator.AdminApiToken,
-    };
-
-    private static string Url(Uri uri) => uri.ToString().TrimEnd('/');
+    private static string Url(Uri uri) => SandboxJson.Url(uri);
 
     /// <summary>Credential Secrets and ClusterTokenIssuers for the four simulators.</summary>
     private string IssuerManifests() => $"""
