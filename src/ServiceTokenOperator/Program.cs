@@ -36,7 +36,8 @@ static int Usage(string verb)
                     --cluster-resource-namespace, --namespaces, --selector, --shard N/M, --cluster-id, --workers,
                     --kube-api-qps, --kube-api-burst, --min-rotation-period, --issuer-recheck-interval,
                     --orphan-sweep-interval, --orphan-safety-window, --log-format text|json, --log-level
-          sandbox   start a local Kubernetes API, vendor simulators and the operator (--dir, --world-only, --exit-after)
+          sandbox   start a local Kubernetes API, vendor simulators and the operator (--dir, --world-only, --exit-after,
+                    --vendor-latency-ms); --vendors-only [--listen ADDRESS] [--advertise HOST] starts only the simulators
           crds      print the CustomResourceDefinitions
           plugin    kubectl servicetoken verbs: rotate NAME [-n NS], status [NAME] [-n NS | -A] (entry point deploy/kubectl/kubectl-servicetoken)
           version   print the version
