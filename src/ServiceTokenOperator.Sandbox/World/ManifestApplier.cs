@@ -35,11 +35,10 @@ public sealed class ManifestApplier(Uri server, string bearerToken) : IDisposabl
             using var create = await SendAsync(HttpMethod.Post, collection, document, cancellationToken);
             if (create.StatusCode == HttpStatusCode.Conflict)
             {
-                using var get = await SendAsync(HttpMethod.Get, $"{collection}/{name}", null, cancellationToken);
-                var current = JsonNode.Parse(await get.Content.ReadAsStringAsync(cancellationToken))!;
-                metadata["resourceVersion"] = (string?)current["metadata"]!["resourceVersion"];
-                using var put = await SendAsync(HttpMethod.Put, $"{collection}/{name}", document, cancellationToken);
-                await EnsureSuccessAsync(put, kind, name, cancellationToken);
+                // Exists: merge the manifest in, as kubectl apply does, so that what others set (the operator's
+                // finalizer, status) stays, and a concurrent write is no resourceVersion conflict.
+                using var patch = await SendAsync(HttpMethod.Patch, $"{collection}/{name}", document, cancellationToken, "application/merge-patch+json");
+                await EnsureSuccessAsync(patch, kind, name, cancellationToken);
             }
             else
             {
@@ -85,11 +84,11 @@ public sealed class ManifestApplier(Uri server, string bearerToken) : IDisposabl
         return _resources.TryGetValue(key, out var found) ? found : throw new InvalidOperationException($"the server has no resource of kind {kind} in {apiVersion}");
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken, string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
-        if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, contentType);
         return await _http.SendAsync(request, cancellationToken);
     }
 
