@@ -13,7 +13,15 @@ internal sealed record BenchResult
     public double? IdealSeconds { get; init; }
     public double? ReadyOverIdeal { get; init; }
     public double? ApiWritesPerIssuance { get; init; }
+    public double? ApiEventWritesPerIssuance { get; init; }
+
+    /// <summary>Single-object GETs plus LISTs the API server served to the operator: reads not from its caches.</summary>
     public double? ApiReadsPerIssuance { get; init; }
+
+    public long? ApiWatchesOpened { get; init; }
+
+    /// <summary>The operator's requests during the burst, "verb resource" → count (harness subtracted).</summary>
+    public IReadOnlyDictionary<string, long>? ApiRequestsByVerbAndResource { get; init; }
     public double? VendorCallsPerIssuance { get; init; }
     public double? ReconcileP50Ms { get; init; }
     public double? ReconcileP99Ms { get; init; }

@@ -17,7 +17,8 @@ internal static class MarkdownSummary
         s.AppendLine("|---|---|---|");
         Row(s, "time to all Ready (s)", r.TimeToAllReadySeconds, r.IdealSeconds is { } i ? $"≤ {F(1.2 * i)} (1.2 × ideal {F(i)})" : "");
         Row(s, "API writes / issuance", r.ApiWritesPerIssuance, "3");
-        Row(s, "API reads / issuance (not cached)", r.ApiReadsPerIssuance, "0");
+        Row(s, "API Event writes / issuance (not in the floor)", r.ApiEventWritesPerIssuance, "");
+        Row(s, "API reads / issuance (GETs + LISTs, not from the cache)", r.ApiReadsPerIssuance, "0");
         Row(s, "vendor calls / issuance", r.VendorCallsPerIssuance, r.Vendor == "planetscale" ? "2 (create + grant access)" : "2 (create + verify)");
         Row(s, "reconcile p50, vendor time excluded (ms)", r.ReconcileP50Ms, "");
         Row(s, "reconcile p99, vendor time excluded (ms)", r.ReconcileP99Ms, "< 5");
@@ -28,6 +29,7 @@ internal static class MarkdownSummary
         {
             Row(s, "rotation wave: time (s)", w.Seconds, w.IdealSeconds is { } wi ? $"ideal {F(wi)}" : "");
             Row(s, "rotation wave: API writes / rotation", w.ApiWritesPerRotation, "≤ 3 (+1 revocation later)");
+            Row(s, "rotation wave: API reads / rotation (not from the cache)", w.ApiReadsPerRotation, "0");
             Row(s, "rotation wave: vendor calls / rotation", w.VendorCallsPerRotation, "2");
         }
 
@@ -36,6 +38,7 @@ internal static class MarkdownSummary
             Row(s, "restart: resync (s)", rs.ResyncSeconds, "≤ 10 at 10,000 tokens");
             Row(s, "restart: vendor calls", rs.VendorCalls, "0");
             Row(s, "restart: writes", rs.Writes, "0");
+            Row(s, "restart: GETs (LISTs of the initial sync apart)", rs.Gets, "0");
         }
 
         if (r.UnrelatedSecrets is { } u) Row(s, $"extra RSS with {u.Count} unrelated Secrets (MB)", u.ExtraRssMb, "< 10");
@@ -48,6 +51,8 @@ internal static class MarkdownSummary
         Row(s, "sandbox API requests/s during the burst", r.SandboxApi.RequestsPerSecond, "");
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"Operator GC: {r.OperatorGc}.");
+        if (r.ApiRequestsByVerbAndResource is { Count: > 0 } byKey)
+            s.AppendLine(CultureInfo.InvariantCulture, $"Operator API requests during the burst: {string.Join(", ", byKey.Select(p => $"{p.Key} {p.Value}"))}.");
         foreach (var note in r.Notes) s.AppendLine(CultureInfo.InvariantCulture, $"- {note}");
         return s.ToString();
     }
