@@ -12,6 +12,11 @@ internal sealed record BenchOptions
     public int VendorLatencyMs { get; init; } = 50;
     public string Out { get; init; } = "bench.json";
     public int Workers { get; init; } = 4;
+
+    /// <summary>The operator's --kube-api-qps (its --kube-api-burst is 1.5 × that); 20 and 30 are the operator's defaults.</summary>
+    public double KubeApiQps { get; init; } = 20;
+
+    public int KubeApiBurst => KubeApiQps == 20 ? 30 : (int)Math.Ceiling(KubeApiQps * 1.5);
     public string Scenario { get; init; } = "all";
     public double RestMinutes { get; init; } = 1;
     public int UnrelatedSecrets { get; init; } = 10_000;
@@ -39,6 +44,7 @@ internal sealed record BenchOptions
           --vendor-latency-ms L      latency added to every vendor request (default 50)
           --out FILE                 JSON result (default bench.json); a .md summary is written beside it
           --workers W                the operator's --workers (default 4)
+          --kube-api-qps Q           the operator's --kube-api-qps, burst 1.5 × Q (default 20, burst 30: its defaults)
           --scenario S               burst | rest | restart | wave | unrelated-secrets | rate-limit | all (default all);
                                      every scenario starts with the burst that creates the tokens
           --rest-minutes M           length of the rest scenario (default 1; 10 for the full run)
@@ -72,6 +78,7 @@ internal sealed record BenchOptions
                     "vendor-latency-ms" => options with { VendorLatencyMs = NonNegative(value, name) },
                     "out" => options with { Out = value },
                     "workers" => options with { Workers = Positive(value, name) },
+                    "kube-api-qps" => options with { KubeApiQps = PositiveDouble(value, name) },
                     "scenario" => options with { Scenario = OneOf(value, name, Scenarios) },
                     "rest-minutes" => options with { RestMinutes = PositiveDouble(value, name) },
                     "unrelated-secrets" => options with { UnrelatedSecrets = Positive(value, name) },

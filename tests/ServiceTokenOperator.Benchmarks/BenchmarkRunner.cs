@@ -51,11 +51,13 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var vendors = new VendorTraffic(world);
         await kube.EnsureAsync("/api/v1/namespaces", Named(Namespace), ct);
 
-        var op = await OperatorProcess.StartAsync(assembly, world.KubeconfigPath, options.Workers, logPath, options.OperatorEnvironment, ct);
+        var op = await OperatorProcess.StartAsync(assembly, world.KubeconfigPath, options, logPath, ct);
         try
         {
             await WaitReadyzAsync(op, ct);
             await WaitIssuersReadyAsync(kube, ct);
+            var idleRss = await SteadyRssAsync(op, ct);
+            Say($"operator RSS with no ServiceTokens: {idleRss:F1} MB");
             await using var watcher = new TokenWatcher(kube, Namespace);
             await watcher.StartAsync(ct);
 
@@ -79,7 +81,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             if (options.Runs("unrelated-secrets")) result = result with { UnrelatedSecrets = await UnrelatedSecretsAsync(kube, api, op, ct) };
             if (options.Runs("rate-limit")) result = result with { RateLimit = await RateLimitAsync(world, kube, api, vendors, watcher, ct) };
             TrackPeak(op);
-            return result with { OperatorPeakRssMb = Round(_peakRssMb), Notes = _notes };
+            return result with { OperatorIdleRssMb = Round(idleRss), OperatorRssAfterBurstMb = Round(result.OperatorRssAfterBurstMb), OperatorPeakRssMb = Round(_peakRssMb), Notes = _notes };
         }
         finally
         {
@@ -110,13 +112,14 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var vendorDelta = VendorTraffic.Between(vendorBefore, vendors.Take());
         var metricsAfter = await ScrapeAsync(op, ct);
         TrackPeak(op);
+        var rssAfter = await SteadyRssAsync(op, ct);
 
         var overhead = Window(metricsBefore, metricsAfter, ReconcileOverhead);
         var duration = Window(metricsBefore, metricsAfter, ReconcileDuration, TokenController);
         if (metricsAfter is null) _notes.Add("reconcile p50/p99: the operator serves no /metrics (observability branch not merged): reported null");
         else if (overhead is null) _notes.Add($"reconcile p50/p99: /metrics has no {ReconcileOverhead} histogram: reported null");
 
-        var ideal = IdealBound.Seconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, RateLimit);
+        var ideal = IdealBound.Seconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, RateLimit, options.KubeApiQps, options.KubeApiBurst);
         return new BenchResult
         {
             Tokens = n,
@@ -127,6 +130,9 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             Scenario = options.Scenario,
             TimeToAllReadySeconds = Round(readySeconds),
             IdealSeconds = Round(ideal),
+            IdealVendorSeconds = Round(IdealBound.VendorSeconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, RateLimit)),
+            IdealApiSeconds = Round(IdealBound.ApiSeconds(n, options.KubeApiQps, options.KubeApiBurst)),
+            KubeApiQps = options.KubeApiQps,
             ReadyOverIdeal = readySeconds is { } r && ideal > 0 ? Round(r / ideal) : null,
             ApiWritesPerIssuance = Round(apiDelta.ObjectWrites / (double)n),
             ApiEventWritesPerIssuance = Round(apiDelta.EventWrites / (double)n),
@@ -141,6 +147,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             SandboxApi = new SandboxApiResult(serverAfter - serverBefore, Round(burstWindow)!.Value, Round((serverAfter - serverBefore) / burstWindow)!.Value,
                 Round(n / created.TotalSeconds)!.Value, world.Kube.RequestCount),
             OperatorGc = OperatorAssembly.GcMode(op.Assembly),
+            OperatorRssAfterBurstMb = rssAfter,
             Notes = _notes,
         };
     }
@@ -172,7 +179,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         await Task.Delay(Settle, ct);
         var apiDelta = ApiTraffic.Between(apiBefore, api.Take());
         var vendorDelta = VendorTraffic.Between(vendorBefore, vendors.Take());
-        var ideal = IdealBound.Seconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, RateLimit);
+        var ideal = IdealBound.Seconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, RateLimit, options.KubeApiQps, options.KubeApiBurst);
         return new WaveResult(n, Round(seconds), Round(ideal), Round(apiDelta.ObjectWrites / (double)n)!.Value, Round(apiDelta.EventWrites / (double)n)!.Value,
             Round(apiDelta.UncachedReads / (double)n)!.Value, Round(vendorDelta.Calls / (double)n)!.Value, vendorDelta.Unaccounted, apiDelta.ByVerbAndResource);
     }
@@ -186,7 +193,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var apiBefore = api.Take();
         var vendorBefore = vendors.Take();
         await op.DisposeAsync();
-        var restarted = await OperatorProcess.StartAsync(assembly, world.KubeconfigPath, options.Workers, logPath, options.OperatorEnvironment, ct);
+        var restarted = await OperatorProcess.StartAsync(assembly, world.KubeconfigPath, options, logPath, ct);
         var start = restarted.StartedAt;
         await WaitReadyzAsync(restarted, ct);
         var readyz = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -223,9 +230,12 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         if (observe > elapsed) await Task.Delay(TimeSpan.FromSeconds(observe - elapsed), ct);
         var apiDelta = ApiTraffic.Between(apiBefore, api.Take());
         var vendorDelta = VendorTraffic.Between(vendorBefore, vendors.Take());
+        // The new process's reconciles are all of the resync: nothing to issue, the operator's cost alone.
+        var resyncMetrics = await ScrapeAsync(restarted, ct);
+        var resyncOverhead = resyncMetrics is null ? null : PrometheusText.Histogram(resyncMetrics, ReconcileOverhead);
         Say($"restart: readyz {readyz:F1} s, resync {resync:F1} s ({basis}); {apiDelta.Writes} writes, {vendorDelta.Calls} vendor calls, {apiDelta.Gets} GETs, {apiDelta.Lists} LISTs");
         return (new RestartResult(Round(resync), basis, Round(readyz), vendorDelta.Calls, apiDelta.Writes, apiDelta.Gets, apiDelta.Lists, Round(Math.Max(observe, elapsed))!.Value,
-            apiDelta.ByVerbAndResource), restarted);
+            Ms(resyncOverhead?.Quantile(0.5)), Ms(resyncOverhead?.Quantile(0.99)), apiDelta.ByVerbAndResource), restarted);
     }
 
     private async Task<UnrelatedSecretsResult> UnrelatedSecretsAsync(KubeClient kube, ApiTraffic api, OperatorProcess op, CancellationToken ct)
@@ -281,7 +291,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         // With verification calls (not PlanetScale) one call per issuance is not a create: take those out.
         var rejected = recovery.Unaccounted - (CallsPerIssuance - 1) * recovery.Created;
         Say($"rate-limit: rotated {seconds:F1} s after the outage; {during.Calls} calls during it, {recovery.Calls} after, {rejected} rejected");
-        var ideal = IdealBound.Seconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, limit);
+        var ideal = IdealBound.Seconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, limit, options.KubeApiQps, options.KubeApiBurst);
         return new RateLimitResult(limit, OutageLength.TotalSeconds, n, Round(seconds), Round(ideal), during.Calls, recovery.Calls, rejected, apiDelta.Writes);
     }
 

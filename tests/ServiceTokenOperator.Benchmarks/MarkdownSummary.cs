@@ -15,13 +15,16 @@ internal static class MarkdownSummary
         s.AppendLine();
         s.AppendLine("| measure | value | target |");
         s.AppendLine("|---|---|---|");
-        Row(s, "time to all Ready (s)", r.TimeToAllReadySeconds, r.IdealSeconds is { } i ? $"≤ {F(1.2 * i)} (1.2 × ideal {F(i)})" : "");
+        Row(s, "time to all Ready (s)", r.TimeToAllReadySeconds, r.IdealSeconds is { } i
+            ? $"≤ {F(1.2 * i)} (1.2 × ideal {F(i)}: vendor {F(r.IdealVendorSeconds ?? 0)}, API at {F(r.KubeApiQps)}/s {F(r.IdealApiSeconds ?? 0)})"
+            : "");
         Row(s, "API writes / issuance", r.ApiWritesPerIssuance, "3");
         Row(s, "API Event writes / issuance (not in the floor)", r.ApiEventWritesPerIssuance, "");
         Row(s, "API reads / issuance (GETs + LISTs, not from the cache)", r.ApiReadsPerIssuance, "0");
         Row(s, "vendor calls / issuance", r.VendorCallsPerIssuance, r.Vendor == "planetscale" ? "2 (create + grant access)" : "2 (create + verify)");
         Row(s, "reconcile p50, vendor time excluded (ms)", r.ReconcileP50Ms, "");
         Row(s, "reconcile p99, vendor time excluded (ms)", r.ReconcileP99Ms, "< 5");
+        Row(s, "operator RSS idle, after the burst (MB)", r.OperatorIdleRssMb, r.OperatorRssAfterBurstMb is { } after ? $"after the burst: {F(after)}" : "");
         Row(s, "operator peak RSS (MB)", r.OperatorPeakRssMb, "< 150 at 10,000 tokens");
         Row(s, "writes / min at rest", r.SteadyStateWritesPerMinute, "0");
         Row(s, "vendor calls / min at rest", r.SteadyStateVendorCallsPerMinute, "0");
@@ -39,6 +42,7 @@ internal static class MarkdownSummary
             Row(s, "restart: vendor calls", rs.VendorCalls, "0");
             Row(s, "restart: writes", rs.Writes, "0");
             Row(s, "restart: GETs (LISTs of the initial sync apart)", rs.Gets, "0");
+            Row(s, "restart: reconcile p99 of the resync, vendor time excluded (ms)", rs.ReconcileP99Ms, "< 5");
         }
 
         if (r.UnrelatedSecrets is { } u) Row(s, $"extra RSS with {u.Count} unrelated Secrets (MB)", u.ExtraRssMb, "< 10");

@@ -40,8 +40,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
     /// Starts the operator with <c>--metrics-port 0</c> and waits for the line it prints once listening
     /// (<c>metrics listening on http://127.0.0.1:PORT</c>): no port picked here that another process could take first.
     /// </summary>
-    public static async Task<OperatorProcess> StartAsync(string assembly, string kubeconfig, int workers, string logPath,
-        IEnumerable<KeyValuePair<string, string>> environment, CancellationToken ct)
+    public static async Task<OperatorProcess> StartAsync(string assembly, string kubeconfig, BenchOptions options, string logPath, CancellationToken ct)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -51,12 +50,13 @@ internal sealed class OperatorProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(assembly)!,
         };
         foreach (var arg in (string[])[assembly, "run", "--kubeconfig", kubeconfig, "--metrics-port", "0",
-                     "--leader-elect=false", "--workers", workers.ToString(CultureInfo.InvariantCulture), "--min-rotation-period", "10s"])
+                     "--leader-elect=false", "--workers", options.Workers.ToString(CultureInfo.InvariantCulture), "--min-rotation-period", "10s",
+                     "--kube-api-qps", options.KubeApiQps.ToString(CultureInfo.InvariantCulture), "--kube-api-burst", options.KubeApiBurst.ToString(CultureInfo.InvariantCulture)])
         {
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var (key, value) in environment) info.Environment[key] = value;
+        foreach (var (key, value) in options.OperatorEnvironment) info.Environment[key] = value;
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var startedAt = Stopwatch.GetTimestamp();

@@ -6,4 +6,4 @@ namespace ServiceTokenOperator.Benchmarks;
 /// <see cref="Lists"/> are the new process's initial sync (one per informer); <see cref="Gets"/> are reads past it.
 /// </summary>
 internal sealed record RestartResult(double? ResyncSeconds, string ResyncBasis, double? ReadyzSeconds, long VendorCalls, long Writes, long Gets, long Lists,
-    double ObservedSeconds, IReadOnlyDictionary<string, long> ApiRequestsByVerbAndResource);
+    double ObservedSeconds, double? ReconcileP50Ms, double? ReconcileP99Ms, IReadOnlyDictionary<string, long> ApiRequestsByVerbAndResource);
