@@ -36,7 +36,8 @@ internal sealed record BenchOptions
     /// <summary>Upper bound for any one wait (all Ready, all rotated, resync).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
-    public bool Runs(string scenario) => Scenario == "all" || Scenario == scenario;
+    /// <summary>Whether <paramref name="scenario"/> is asked for: all, or one of a comma-separated list (e.g. wave,restart).</summary>
+    public bool Runs(string scenario) => Scenario == "all" || Scenario.Split(',').Contains(scenario);
 
     public const string Usage = """
         usage: dotnet run -c Release --project tests/ServiceTokenOperator.Benchmarks -- [options]
@@ -45,7 +46,8 @@ internal sealed record BenchOptions
           --out FILE                 JSON result (default bench.json); a .md summary is written beside it
           --workers W                the operator's --workers (default 4)
           --kube-api-qps Q           the operator's --kube-api-qps, burst 1.5 × Q (default 20, burst 30: its defaults)
-          --scenario S               burst | rest | restart | wave | unrelated-secrets | rate-limit | all (default all);
+          --scenario S               burst | rest | restart | wave | unrelated-secrets | rate-limit | all (default all), or a
+                                     comma-separated list (wave,restart: a restart with rotations pending revocation);
                                      every scenario starts with the burst that creates the tokens
           --rest-minutes M           length of the rest scenario (default 1; 10 for the full run)
           --unrelated-secrets N      unrelated Secrets for that scenario (default 10000)
@@ -79,7 +81,7 @@ internal sealed record BenchOptions
                     "out" => options with { Out = value },
                     "workers" => options with { Workers = Positive(value, name) },
                     "kube-api-qps" => options with { KubeApiQps = PositiveDouble(value, name) },
-                    "scenario" => options with { Scenario = OneOf(value, name, Scenarios) },
+                    "scenario" => options with { Scenario = string.Join(',', value.Split(',').Select(v => OneOf(v, name, Scenarios))) },
                     "rest-minutes" => options with { RestMinutes = PositiveDouble(value, name) },
                     "unrelated-secrets" => options with { UnrelatedSecrets = Positive(value, name) },
                     "vendor" => options with { Vendor = OneOf(value, name, Vendors) },

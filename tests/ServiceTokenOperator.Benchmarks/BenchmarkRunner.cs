@@ -73,7 +73,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             TrackPeak(op);
             if (options.Runs("restart"))
             {
-                var (restart, restarted) = await RestartAsync(assembly, world, api, vendors, op, logPath, ct);
+                var (restart, restarted) = await RestartAsync(assembly, world, kube, api, vendors, op, logPath, ct);
                 op = restarted;
                 result = result with { Restart = restart };
             }
@@ -184,12 +184,48 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             Round(apiDelta.UncachedReads / (double)n)!.Value, Round(vendorDelta.Calls / (double)n)!.Value, vendorDelta.Unaccounted, apiDelta.ByVerbAndResource);
     }
 
-    private async Task<(RestartResult, OperatorProcess)> RestartAsync(string assembly, SandboxWorld world, ApiTraffic api, VendorTraffic vendors, OperatorProcess op,
+    /// <summary>A restart should write nothing: note how many ServiceTokens it rewrote, and what changed in the first.</summary>
+    private void ExplainRewrites(JsonObject before, JsonObject after)
+    {
+        static Dictionary<string, JsonObject> ByName(JsonObject list) =>
+            list["items"]!.AsArray().OfType<JsonObject>().ToDictionary(i => i["metadata"]!["name"]!.GetValue<string>(), StringComparer.Ordinal);
+
+        var old = ByName(before);
+        var changed = ByName(after).Values
+            .Where(t => old.TryGetValue(t["metadata"]!["name"]!.GetValue<string>(), out var o) && o["metadata"]!["resourceVersion"]!.GetValue<string>() != t["metadata"]!["resourceVersion"]!.GetValue<string>())
+            .ToList();
+        if (changed.Count == 0) return;
+        var first = changed[0];
+        var was = old[first["metadata"]!["name"]!.GetValue<string>()];
+        var diffs = Differences("status", was["status"], first["status"]).Take(5);
+        _notes.Add($"restart: {changed.Count} ServiceTokens rewritten; {first["metadata"]!["name"]}: {string.Join("; ", diffs)}");
+    }
+
+    private static IEnumerable<string> Differences(string path, JsonNode? a, JsonNode? b)
+    {
+        if (a is JsonObject oa && b is JsonObject ob)
+        {
+            foreach (var key in oa.Select(p => p.Key).Union(ob.Select(p => p.Key)))
+                foreach (var d in Differences($"{path}.{key}", oa[key], ob[key])) yield return d;
+        }
+        else if (a is JsonArray aa && b is JsonArray ab && aa.Count == ab.Count)
+        {
+            for (var i = 0; i < aa.Count; i++)
+                foreach (var d in Differences($"{path}[{i}]", aa[i], ab[i])) yield return d;
+        }
+        else if (!JsonNode.DeepEquals(a, b))
+        {
+            yield return $"{path}: {a?.ToJsonString() ?? "null"} -> {b?.ToJsonString() ?? "null"}";
+        }
+    }
+
+    private async Task<(RestartResult, OperatorProcess)> RestartAsync(string assembly, SandboxWorld world, KubeClient kube, ApiTraffic api, VendorTraffic vendors, OperatorProcess op,
         string logPath, CancellationToken ct)
     {
         var n = options.Tokens;
         Say($"restart: killing the operator (pid {op.Id}) with {n} Ready tokens and starting it again");
         TrackPeak(op);
+        var tokensBefore = await kube.GetAsync(TokensPath, ct);
         var apiBefore = api.Take();
         var vendorBefore = vendors.Take();
         await op.DisposeAsync();
@@ -231,6 +267,8 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var apiDelta = ApiTraffic.Between(apiBefore, api.Take());
         var vendorDelta = VendorTraffic.Between(vendorBefore, vendors.Take());
         // The new process's reconciles are all of the resync: nothing to issue, the operator's cost alone.
+        var tokensAfter = await kube.GetAsync(TokensPath, ct);
+        ExplainRewrites(tokensBefore, tokensAfter);
         var resyncMetrics = await ScrapeAsync(restarted, ct);
         var resyncOverhead = resyncMetrics is null ? null : PrometheusText.Histogram(resyncMetrics, ReconcileOverhead);
         Say($"restart: readyz {readyz:F1} s, resync {resync:F1} s ({basis}); {apiDelta.Writes} writes, {vendorDelta.Calls} vendor calls, {apiDelta.Gets} GETs, {apiDelta.Lists} LISTs");
