@@ -82,6 +82,11 @@ internal sealed class ServiceTokenReconciler(
     private async Task<(ReconcileResult, ServiceToken?)> ActAsync(ServiceTokenInputs inputs, TokenDecision decision, CancellationToken ct)
     {
         var token = inputs.Token;
+        // After a 429 the issuer's credential is held until its Retry-After: wait without calling the vendor.
+        if (decision.Action is TokenAction.Issue or TokenAction.UpdateGrants or TokenAction.Revoke
+            && inputs.Issuer is not null && pacer.HeldFor(inputs.Issuer.Key, time.GetUtcNow()) is { } held)
+            return (ReconcileResult.RequeueAfter(held), null);
+
         try
         {
             switch (decision.Action)
@@ -113,6 +118,8 @@ internal sealed class ServiceTokenReconciler(
         }
         catch (VendorException e)
         {
+            if (e.Kind == VendorErrorKind.RateLimited && inputs.Issuer is not null)
+                pacer.Hold(inputs.Issuer.Key, time.GetUtcNow() + (e.RetryAfter ?? TimeSpan.FromSeconds(1)));
             Log.VendorFailed(logger, ObjectKey.Of(token).ToString(), e.Kind.ToString(), e.Message);
             await WriteStatusAsync(token, ReportVendorFailure(token, decision, e), CancellationToken.None);
             return (ReconcileResult.Failed(e.RetryAfter), null);
