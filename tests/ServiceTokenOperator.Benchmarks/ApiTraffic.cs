@@ -3,31 +3,47 @@ using ServiceTokenOperator.Sandbox.Kubernetes;
 namespace ServiceTokenOperator.Benchmarks;
 
 /// <summary>
-/// The operator's Kubernetes API traffic between two snapshots. Writes come from the global resourceVersion (each
-/// write that changes the store bumps it by one), reads from the server's request count; the harness's own
-/// requests and writes are subtracted. The one place to switch to <c>KubeApiServer.Stats</c> once it exists.
+/// The operator's Kubernetes API traffic between two snapshots, from the sandbox API's own request counts
+/// (<see cref="KubeApiServer.Stats"/>, keyed "verb resource") minus the harness's requests, counted the same way.
+/// Every request counts, answered or refused (a 409 on a create is still a write the API server had to serve).
 /// </summary>
-/// <remarks>
-/// Known limits of this derivation: a write that changes nothing (a no-op update) bumps no resourceVersion, so it
-/// counts as a read; writes by the sandbox itself (garbage collection) count as the operator's.
-/// </remarks>
 internal sealed class ApiTraffic(KubeApiServer server, KubeClient harness)
 {
-    public async Task<Snapshot> TakeAsync(CancellationToken ct)
-    {
-        var rv = await harness.ResourceVersionAsync(ct);
-        return new Snapshot(rv, server.RequestCount, harness.Requests, harness.Writes);
-    }
+    public Snapshot Take() => new(server.Stats.ByVerbAndResource(), harness.ByVerbAndResource());
 
     public static Delta Between(Snapshot before, Snapshot after)
     {
-        var writes = after.ResourceVersion - before.ResourceVersion - (after.HarnessWrites - before.HarnessWrites);
-        var requests = after.ServerRequests - before.ServerRequests - (after.HarnessRequests - before.HarnessRequests);
-        return new Delta(writes, requests - writes, requests);
+        var byKey = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (key, count) in after.Server)
+        {
+            var operatorCount = count - before.Server.GetValueOrDefault(key) - (after.Harness.GetValueOrDefault(key) - before.Harness.GetValueOrDefault(key));
+            if (operatorCount != 0) byKey[key] = operatorCount;
+        }
+
+        long Sum(Func<string, bool> verb) => byKey.Where(p => verb(p.Key[..p.Key.IndexOf(' ', StringComparison.Ordinal)])).Sum(p => p.Value);
+        return new Delta(
+            Writes: Sum(v => v is "create" or "update" or "patch" or "delete" or "deletecollection"),
+            Gets: Sum(v => v == "get"),
+            Lists: Sum(v => v == "list"),
+            Watches: Sum(v => v == "watch"),
+            ByVerbAndResource: byKey);
     }
 
-    public sealed record Snapshot(long ResourceVersion, long ServerRequests, long HarnessRequests, long HarnessWrites);
+    public sealed record Snapshot(IReadOnlyDictionary<string, long> Server, IReadOnlyDictionary<string, long> Harness);
 
-    /// <summary>The operator's writes, reads (every other request, watches and lists included) and all its requests.</summary>
-    public sealed record Delta(long Writes, long Reads, long Requests);
+    /// <summary>
+    /// The operator's requests: writes (Events included: see <see cref="EventWrites"/>), single-object GETs and LISTs
+    /// (neither served from the informer caches), watches opened, and every "verb resource" count.
+    /// </summary>
+    public sealed record Delta(long Writes, long Gets, long Lists, long Watches, IReadOnlyDictionary<string, long> ByVerbAndResource)
+    {
+        /// <summary>Reads the API server served, i.e. not from the operator's caches.</summary>
+        public long UncachedReads => Gets + Lists;
+
+        /// <summary>Writes of Events (core or events.k8s.io): diagnostics, not object state.</summary>
+        public long EventWrites => ByVerbAndResource.Where(p => p.Key.EndsWith(" events", StringComparison.Ordinal)).Sum(p => p.Value);
+
+        /// <summary>Writes of object state: the ones the physical floor (finalizer, Secret, status) counts.</summary>
+        public long ObjectWrites => Writes - EventWrites;
+    }
 }

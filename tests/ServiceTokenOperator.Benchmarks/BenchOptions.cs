@@ -12,6 +12,11 @@ internal sealed record BenchOptions
     public int VendorLatencyMs { get; init; } = 50;
     public string Out { get; init; } = "bench.json";
     public int Workers { get; init; } = 4;
+
+    /// <summary>The operator's --kube-api-qps (its --kube-api-burst is 1.5 × that); 20 and 30 are the operator's defaults.</summary>
+    public double KubeApiQps { get; init; } = 20;
+
+    public int KubeApiBurst => KubeApiQps == 20 ? 30 : (int)Math.Ceiling(KubeApiQps * 1.5);
     public string Scenario { get; init; } = "all";
     public double RestMinutes { get; init; } = 1;
     public int UnrelatedSecrets { get; init; } = 10_000;
@@ -31,7 +36,8 @@ internal sealed record BenchOptions
     /// <summary>Upper bound for any one wait (all Ready, all rotated, resync).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
-    public bool Runs(string scenario) => Scenario == "all" || Scenario == scenario;
+    /// <summary>Whether <paramref name="scenario"/> is asked for: all, or one of a comma-separated list (e.g. wave,restart).</summary>
+    public bool Runs(string scenario) => Scenario == "all" || Scenario.Split(',').Contains(scenario);
 
     public const string Usage = """
         usage: dotnet run -c Release --project tests/ServiceTokenOperator.Benchmarks -- [options]
@@ -39,7 +45,9 @@ internal sealed record BenchOptions
           --vendor-latency-ms L      latency added to every vendor request (default 50)
           --out FILE                 JSON result (default bench.json); a .md summary is written beside it
           --workers W                the operator's --workers (default 4)
-          --scenario S               burst | rest | restart | wave | unrelated-secrets | rate-limit | all (default all);
+          --kube-api-qps Q           the operator's --kube-api-qps, burst 1.5 × Q (default 20, burst 30: its defaults)
+          --scenario S               burst | rest | restart | wave | unrelated-secrets | rate-limit | all (default all), or a
+                                     comma-separated list (wave,restart: a restart with rotations pending revocation);
                                      every scenario starts with the burst that creates the tokens
           --rest-minutes M           length of the rest scenario (default 1; 10 for the full run)
           --unrelated-secrets N      unrelated Secrets for that scenario (default 10000)
@@ -72,7 +80,8 @@ internal sealed record BenchOptions
                     "vendor-latency-ms" => options with { VendorLatencyMs = NonNegative(value, name) },
                     "out" => options with { Out = value },
                     "workers" => options with { Workers = Positive(value, name) },
-                    "scenario" => options with { Scenario = OneOf(value, name, Scenarios) },
+                    "kube-api-qps" => options with { KubeApiQps = PositiveDouble(value, name) },
+                    "scenario" => options with { Scenario = string.Join(',', value.Split(',').Select(v => OneOf(v, name, Scenarios))) },
                     "rest-minutes" => options with { RestMinutes = PositiveDouble(value, name) },
                     "unrelated-secrets" => options with { UnrelatedSecrets = Positive(value, name) },
                     "vendor" => options with { Vendor = OneOf(value, name, Vendors) },

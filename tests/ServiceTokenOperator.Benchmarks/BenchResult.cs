@@ -10,16 +10,39 @@ internal sealed record BenchResult
     public required int Workers { get; init; }
     public required string Scenario { get; init; }
     public double? TimeToAllReadySeconds { get; init; }
+    public required double KubeApiQps { get; init; }
+
+    /// <summary>The larger of <see cref="IdealVendorSeconds"/> and <see cref="IdealApiSeconds"/>.</summary>
     public double? IdealSeconds { get; init; }
+
+    /// <summary>Workers × vendor latency × calls, and the vendor's rate limit.</summary>
+    public double? IdealVendorSeconds { get; init; }
+
+    /// <summary>Three writes per issuance through the operator's --kube-api-qps bucket.</summary>
+    public double? IdealApiSeconds { get; init; }
     public double? ReadyOverIdeal { get; init; }
     public double? ApiWritesPerIssuance { get; init; }
+    public double? ApiEventWritesPerIssuance { get; init; }
+
+    /// <summary>Single-object GETs plus LISTs the API server served to the operator: reads not from its caches.</summary>
     public double? ApiReadsPerIssuance { get; init; }
+
+    public long? ApiWatchesOpened { get; init; }
+
+    /// <summary>The operator's requests during the burst, "verb resource" → count (harness subtracted).</summary>
+    public IReadOnlyDictionary<string, long>? ApiRequestsByVerbAndResource { get; init; }
     public double? VendorCallsPerIssuance { get; init; }
     public double? ReconcileP50Ms { get; init; }
     public double? ReconcileP99Ms { get; init; }
     public double? ReconcileTotalP50Ms { get; init; }
     public double? ReconcileTotalP99Ms { get; init; }
     public double? OperatorPeakRssMb { get; init; }
+
+    /// <summary>Resident set once started and synced, before any ServiceToken (median of samples).</summary>
+    public double? OperatorIdleRssMb { get; init; }
+
+    /// <summary>Resident set after the burst settled (median of samples).</summary>
+    public double? OperatorRssAfterBurstMb { get; init; }
     public double? SteadyStateWritesPerMinute { get; init; }
     public double? SteadyStateVendorCallsPerMinute { get; init; }
     public double? SteadyStateReadsPerMinute { get; init; }

@@ -17,6 +17,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
     private const int HarnessParallelism = 16;
     private const string ReconcileOverhead = "servicetoken_reconcile_overhead_seconds";
     private const string ReconcileDuration = "servicetoken_reconcile_duration_seconds";
+    private static readonly (string, string) TokenController = ("controller", "servicetoken");
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan OutageLength = TimeSpan.FromSeconds(10);
 
@@ -50,11 +51,13 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var vendors = new VendorTraffic(world);
         await kube.EnsureAsync("/api/v1/namespaces", Named(Namespace), ct);
 
-        var op = OperatorProcess.Start(assembly, world.KubeconfigPath, options.Workers, logPath, options.OperatorEnvironment);
+        var op = await OperatorProcess.StartAsync(assembly, world.KubeconfigPath, options, logPath, ct);
         try
         {
             await WaitReadyzAsync(op, ct);
             await WaitIssuersReadyAsync(kube, ct);
+            var idleRss = await SteadyRssAsync(op, ct);
+            Say($"operator RSS with no ServiceTokens: {idleRss:F1} MB");
             await using var watcher = new TokenWatcher(kube, Namespace);
             await watcher.StartAsync(ct);
 
@@ -70,7 +73,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             TrackPeak(op);
             if (options.Runs("restart"))
             {
-                var (restart, restarted) = await RestartAsync(assembly, world, api, vendors, op, logPath, ct);
+                var (restart, restarted) = await RestartAsync(assembly, world, kube, api, vendors, op, logPath, ct);
                 op = restarted;
                 result = result with { Restart = restart };
             }
@@ -78,7 +81,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             if (options.Runs("unrelated-secrets")) result = result with { UnrelatedSecrets = await UnrelatedSecretsAsync(kube, api, op, ct) };
             if (options.Runs("rate-limit")) result = result with { RateLimit = await RateLimitAsync(world, kube, api, vendors, watcher, ct) };
             TrackPeak(op);
-            return result with { OperatorPeakRssMb = Round(_peakRssMb), Notes = _notes };
+            return result with { OperatorIdleRssMb = Round(idleRss), OperatorRssAfterBurstMb = Round(result.OperatorRssAfterBurstMb), OperatorPeakRssMb = Round(_peakRssMb), Notes = _notes };
         }
         finally
         {
@@ -91,7 +94,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var n = options.Tokens;
         Say($"burst: creating {n} ServiceTokens ({options.Vendor}, vendor latency {options.VendorLatencyMs} ms, {options.Workers} workers)");
         var metricsBefore = await ScrapeAsync(op, ct);
-        var apiBefore = await api.TakeAsync(ct);
+        var apiBefore = api.Take();
         var vendorBefore = vendors.Take();
         var serverBefore = world.Kube.RequestCount;
         var start = Stopwatch.GetTimestamp();
@@ -105,17 +108,18 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var burstWindow = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var serverAfter = world.Kube.RequestCount;
         await Task.Delay(Settle, ct);
-        var apiDelta = ApiTraffic.Between(apiBefore, await api.TakeAsync(ct));
+        var apiDelta = ApiTraffic.Between(apiBefore, api.Take());
         var vendorDelta = VendorTraffic.Between(vendorBefore, vendors.Take());
         var metricsAfter = await ScrapeAsync(op, ct);
         TrackPeak(op);
+        var rssAfter = await SteadyRssAsync(op, ct);
 
         var overhead = Window(metricsBefore, metricsAfter, ReconcileOverhead);
-        var duration = Window(metricsBefore, metricsAfter, ReconcileDuration);
+        var duration = Window(metricsBefore, metricsAfter, ReconcileDuration, TokenController);
         if (metricsAfter is null) _notes.Add("reconcile p50/p99: the operator serves no /metrics (observability branch not merged): reported null");
         else if (overhead is null) _notes.Add($"reconcile p50/p99: /metrics has no {ReconcileOverhead} histogram: reported null");
 
-        var ideal = IdealBound.Seconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, RateLimit);
+        var ideal = IdealBound.Seconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, RateLimit, options.KubeApiQps, options.KubeApiBurst);
         return new BenchResult
         {
             Tokens = n,
@@ -126,9 +130,15 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             Scenario = options.Scenario,
             TimeToAllReadySeconds = Round(readySeconds),
             IdealSeconds = Round(ideal),
+            IdealVendorSeconds = Round(IdealBound.VendorSeconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, RateLimit)),
+            IdealApiSeconds = Round(IdealBound.ApiSeconds(n, options.KubeApiQps, options.KubeApiBurst)),
+            KubeApiQps = options.KubeApiQps,
             ReadyOverIdeal = readySeconds is { } r && ideal > 0 ? Round(r / ideal) : null,
-            ApiWritesPerIssuance = Round(apiDelta.Writes / (double)n),
-            ApiReadsPerIssuance = Round(apiDelta.Reads / (double)n),
+            ApiWritesPerIssuance = Round(apiDelta.ObjectWrites / (double)n),
+            ApiEventWritesPerIssuance = Round(apiDelta.EventWrites / (double)n),
+            ApiReadsPerIssuance = Round(apiDelta.UncachedReads / (double)n),
+            ApiWatchesOpened = apiDelta.Watches,
+            ApiRequestsByVerbAndResource = apiDelta.ByVerbAndResource,
             VendorCallsPerIssuance = Round(vendorDelta.Calls / (double)n),
             ReconcileP50Ms = Ms(overhead?.Quantile(0.5)),
             ReconcileP99Ms = Ms(overhead?.Quantile(0.99)),
@@ -137,6 +147,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             SandboxApi = new SandboxApiResult(serverAfter - serverBefore, Round(burstWindow)!.Value, Round((serverAfter - serverBefore) / burstWindow)!.Value,
                 Round(n / created.TotalSeconds)!.Value, world.Kube.RequestCount),
             OperatorGc = OperatorAssembly.GcMode(op.Assembly),
+            OperatorRssAfterBurstMb = rssAfter,
             Notes = _notes,
         };
     }
@@ -144,20 +155,20 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
     private async Task<(double Writes, double Calls, double Reads)> RestAsync(ApiTraffic api, VendorTraffic vendors, CancellationToken ct)
     {
         Say($"rest: {options.RestMinutes} min with every token Ready");
-        var apiBefore = await api.TakeAsync(ct);
+        var apiBefore = api.Take();
         var vendorBefore = vendors.Take();
         await Task.Delay(TimeSpan.FromMinutes(options.RestMinutes), ct);
-        var apiDelta = ApiTraffic.Between(apiBefore, await api.TakeAsync(ct));
+        var apiDelta = ApiTraffic.Between(apiBefore, api.Take());
         var vendorDelta = VendorTraffic.Between(vendorBefore, vendors.Take());
-        Say($"rest: {apiDelta.Writes} writes, {vendorDelta.Calls} vendor calls, {apiDelta.Reads} reads");
-        return (apiDelta.Writes / options.RestMinutes, vendorDelta.Calls / options.RestMinutes, apiDelta.Reads / options.RestMinutes);
+        Say($"rest: {apiDelta.Writes} writes, {vendorDelta.Calls} vendor calls, {apiDelta.UncachedReads} reads not from the cache, {apiDelta.Watches} watches opened");
+        return (apiDelta.Writes / options.RestMinutes, vendorDelta.Calls / options.RestMinutes, apiDelta.UncachedReads / options.RestMinutes);
     }
 
     private async Task<WaveResult> WaveAsync(KubeClient kube, ApiTraffic api, VendorTraffic vendors, TokenWatcher watcher, string request, CancellationToken ct)
     {
         var n = options.Tokens;
         Say($"wave: asking all {n} tokens to rotate at once");
-        var apiBefore = await api.TakeAsync(ct);
+        var apiBefore = api.Take();
         var vendorBefore = vendors.Take();
         var start = Stopwatch.GetTimestamp();
         await RequestRotationAsync(kube, request, ct);
@@ -166,23 +177,59 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         if (done is null) _notes.Add($"wave: only {watcher.Count(s => s.LastRotateRequest == request)} of {n} rotated within {options.Timeout.TotalMinutes} min");
         Say($"wave: rotated after {seconds:F1} s");
         await Task.Delay(Settle, ct);
-        var apiDelta = ApiTraffic.Between(apiBefore, await api.TakeAsync(ct));
+        var apiDelta = ApiTraffic.Between(apiBefore, api.Take());
         var vendorDelta = VendorTraffic.Between(vendorBefore, vendors.Take());
-        var ideal = IdealBound.Seconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, RateLimit);
-        return new WaveResult(n, Round(seconds), Round(ideal), Round(apiDelta.Writes / (double)n)!.Value, Round(apiDelta.Reads / (double)n)!.Value,
-            Round(vendorDelta.Calls / (double)n)!.Value, vendorDelta.Unaccounted);
+        var ideal = IdealBound.Seconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, RateLimit, options.KubeApiQps, options.KubeApiBurst);
+        return new WaveResult(n, Round(seconds), Round(ideal), Round(apiDelta.ObjectWrites / (double)n)!.Value, Round(apiDelta.EventWrites / (double)n)!.Value,
+            Round(apiDelta.UncachedReads / (double)n)!.Value, Round(vendorDelta.Calls / (double)n)!.Value, vendorDelta.Unaccounted, apiDelta.ByVerbAndResource);
     }
 
-    private async Task<(RestartResult, OperatorProcess)> RestartAsync(string assembly, SandboxWorld world, ApiTraffic api, VendorTraffic vendors, OperatorProcess op,
+    /// <summary>A restart should write nothing: note how many ServiceTokens it rewrote, and what changed in the first.</summary>
+    private void ExplainRewrites(JsonObject before, JsonObject after)
+    {
+        static Dictionary<string, JsonObject> ByName(JsonObject list) =>
+            list["items"]!.AsArray().OfType<JsonObject>().ToDictionary(i => i["metadata"]!["name"]!.GetValue<string>(), StringComparer.Ordinal);
+
+        var old = ByName(before);
+        var changed = ByName(after).Values
+            .Where(t => old.TryGetValue(t["metadata"]!["name"]!.GetValue<string>(), out var o) && o["metadata"]!["resourceVersion"]!.GetValue<string>() != t["metadata"]!["resourceVersion"]!.GetValue<string>())
+            .ToList();
+        if (changed.Count == 0) return;
+        var first = changed[0];
+        var was = old[first["metadata"]!["name"]!.GetValue<string>()];
+        var diffs = Differences("status", was["status"], first["status"]).Take(5);
+        _notes.Add($"restart: {changed.Count} ServiceTokens rewritten; {first["metadata"]!["name"]}: {string.Join("; ", diffs)}");
+    }
+
+    private static IEnumerable<string> Differences(string path, JsonNode? a, JsonNode? b)
+    {
+        if (a is JsonObject oa && b is JsonObject ob)
+        {
+            foreach (var key in oa.Select(p => p.Key).Union(ob.Select(p => p.Key)))
+                foreach (var d in Differences($"{path}.{key}", oa[key], ob[key])) yield return d;
+        }
+        else if (a is JsonArray aa && b is JsonArray ab && aa.Count == ab.Count)
+        {
+            for (var i = 0; i < aa.Count; i++)
+                foreach (var d in Differences($"{path}[{i}]", aa[i], ab[i])) yield return d;
+        }
+        else if (!JsonNode.DeepEquals(a, b))
+        {
+            yield return $"{path}: {a?.ToJsonString() ?? "null"} -> {b?.ToJsonString() ?? "null"}";
+        }
+    }
+
+    private async Task<(RestartResult, OperatorProcess)> RestartAsync(string assembly, SandboxWorld world, KubeClient kube, ApiTraffic api, VendorTraffic vendors, OperatorProcess op,
         string logPath, CancellationToken ct)
     {
         var n = options.Tokens;
         Say($"restart: killing the operator (pid {op.Id}) with {n} Ready tokens and starting it again");
         TrackPeak(op);
-        var apiBefore = await api.TakeAsync(ct);
+        var tokensBefore = await kube.GetAsync(TokensPath, ct);
+        var apiBefore = api.Take();
         var vendorBefore = vendors.Take();
         await op.DisposeAsync();
-        var restarted = OperatorProcess.Start(assembly, world.KubeconfigPath, options.Workers, logPath, options.OperatorEnvironment);
+        var restarted = await OperatorProcess.StartAsync(assembly, world.KubeconfigPath, options, logPath, ct);
         var start = restarted.StartedAt;
         await WaitReadyzAsync(restarted, ct);
         var readyz = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -194,13 +241,15 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         while (Stopwatch.GetTimestamp() < deadline)
         {
             var metrics = await ScrapeAsync(restarted, ct);
-            var count = metrics is null ? null : PrometheusText.Histogram(metrics, ReconcileDuration)?.Count;
-            if (count is null)
+            if (metrics is null)
             {
-                basis = "readyz (no reconcile metric: rescheduling not observable, caches synced only)";
+                basis = "readyz (no /metrics: rescheduling not observable, caches synced only)";
                 resync = readyz;
                 break;
             }
+
+            // No series yet: nothing reconciled so far.
+            var count = PrometheusText.Histogram(metrics, ReconcileDuration, TokenController)?.Count ?? 0;
 
             if (count >= n)
             {
@@ -215,10 +264,16 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var observe = Math.Max(10, (resync ?? readyz) * 2);
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         if (observe > elapsed) await Task.Delay(TimeSpan.FromSeconds(observe - elapsed), ct);
-        var apiDelta = ApiTraffic.Between(apiBefore, await api.TakeAsync(ct));
+        var apiDelta = ApiTraffic.Between(apiBefore, api.Take());
         var vendorDelta = VendorTraffic.Between(vendorBefore, vendors.Take());
-        Say($"restart: readyz {readyz:F1} s, resync {resync:F1} s ({basis}); {apiDelta.Writes} writes, {vendorDelta.Calls} vendor calls");
-        return (new RestartResult(Round(resync), basis, Round(readyz), vendorDelta.Calls, apiDelta.Writes, apiDelta.Reads, Round(Math.Max(observe, elapsed))!.Value), restarted);
+        // The new process's reconciles are all of the resync: nothing to issue, the operator's cost alone.
+        var tokensAfter = await kube.GetAsync(TokensPath, ct);
+        ExplainRewrites(tokensBefore, tokensAfter);
+        var resyncMetrics = await ScrapeAsync(restarted, ct);
+        var resyncOverhead = resyncMetrics is null ? null : PrometheusText.Histogram(resyncMetrics, ReconcileOverhead);
+        Say($"restart: readyz {readyz:F1} s, resync {resync:F1} s ({basis}); {apiDelta.Writes} writes, {vendorDelta.Calls} vendor calls, {apiDelta.Gets} GETs, {apiDelta.Lists} LISTs");
+        return (new RestartResult(Round(resync), basis, Round(readyz), vendorDelta.Calls, apiDelta.Writes, apiDelta.Gets, apiDelta.Lists, Round(Math.Max(observe, elapsed))!.Value,
+            Ms(resyncOverhead?.Quantile(0.5)), Ms(resyncOverhead?.Quantile(0.99)), apiDelta.ByVerbAndResource), restarted);
     }
 
     private async Task<UnrelatedSecretsResult> UnrelatedSecretsAsync(KubeClient kube, ApiTraffic api, OperatorProcess op, CancellationToken ct)
@@ -227,7 +282,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         Say($"unrelated-secrets: creating {count} Secrets the operator does not manage");
         await kube.EnsureAsync("/api/v1/namespaces", Named(UnrelatedNamespace), ct);
         var before = await SteadyRssAsync(op, ct);
-        var apiBefore = await api.TakeAsync(ct);
+        var apiBefore = api.Take();
         var payload = Convert.ToBase64String(new byte[512]);
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = HarnessParallelism, CancellationToken = ct },
             async (i, token) => await kube.CreateAsync($"/api/v1/namespaces/{UnrelatedNamespace}/secrets", new JsonObject
@@ -239,10 +294,10 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             }, token));
         await Task.Delay(TimeSpan.FromSeconds(5), ct);
         var after = await SteadyRssAsync(op, ct);
-        var apiDelta = ApiTraffic.Between(apiBefore, await api.TakeAsync(ct));
+        var apiDelta = ApiTraffic.Between(apiBefore, api.Take());
         Say($"unrelated-secrets: RSS {before:F1} MB -> {after:F1} MB");
         TrackPeak(op);
-        return new UnrelatedSecretsResult(count, Round(before), Round(after), Round(after - before), Round(op.PeakRssMb()), apiDelta.Reads, apiDelta.Writes);
+        return new UnrelatedSecretsResult(count, Round(before), Round(after), Round(after - before), Round(op.PeakRssMb()), apiDelta.UncachedReads, apiDelta.Writes);
     }
 
     private async Task<RateLimitResult> RateLimitAsync(SandboxWorld world, KubeClient kube, ApiTraffic api, VendorTraffic vendors, TokenWatcher watcher, CancellationToken ct)
@@ -254,7 +309,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var request = "outage-1";
         Say($"rate-limit: vendor outage for {OutageLength.TotalSeconds:F0} s during a rotation wave of {n}, then {limit} requests/min");
         faults.Apply(new FaultSettings { LatencyMs = options.VendorLatencyMs, ErrorRate = 1, ErrorStatus = 503 });
-        var apiBefore = await api.TakeAsync(ct);
+        var apiBefore = api.Take();
         var vendorBefore = vendors.Take();
         await RequestRotationAsync(kube, request, ct);
         await Task.Delay(OutageLength, ct);
@@ -266,7 +321,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var seconds = done is { } d ? Stopwatch.GetElapsedTime(start, d).TotalSeconds : (double?)null;
         if (done is null) _notes.Add($"rate-limit: only {watcher.Count(s => s.LastRotateRequest == request)} of {n} rotated within {options.Timeout.TotalMinutes} min");
         await Task.Delay(Settle, ct);
-        var apiDelta = ApiTraffic.Between(apiBefore, await api.TakeAsync(ct));
+        var apiDelta = ApiTraffic.Between(apiBefore, api.Take());
         var vendorAfter = vendors.Take();
         faults.Apply(BaseFaults);
         var during = VendorTraffic.Between(vendorBefore, vendorMid);
@@ -274,7 +329,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         // With verification calls (not PlanetScale) one call per issuance is not a create: take those out.
         var rejected = recovery.Unaccounted - (CallsPerIssuance - 1) * recovery.Created;
         Say($"rate-limit: rotated {seconds:F1} s after the outage; {during.Calls} calls during it, {recovery.Calls} after, {rejected} rejected");
-        var ideal = IdealBound.Seconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, limit);
+        var ideal = IdealBound.Seconds(n, options.Workers, CallsPerIssuance, options.VendorLatencyMs / 1000.0, limit, options.KubeApiQps, options.KubeApiBurst);
         return new RateLimitResult(limit, OutageLength.TotalSeconds, n, Round(seconds), Round(ideal), during.Calls, recovery.Calls, rejected, apiDelta.Writes);
     }
 
@@ -387,10 +442,10 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         }
     }
 
-    private static Histogram? Window(string? before, string? after, string name)
+    private static Histogram? Window(string? before, string? after, string name, (string, string)? where = null)
     {
-        if (after is null || PrometheusText.Histogram(after, name) is not { } end) return null;
-        return end.Minus(before is null ? null : PrometheusText.Histogram(before, name));
+        if (after is null || PrometheusText.Histogram(after, name, where) is not { } end) return null;
+        return end.Minus(before is null ? null : PrometheusText.Histogram(before, name, where));
     }
 
     /// <summary>Median of a few RSS samples, so that one GC in flight does not decide the number.</summary>

@@ -6,14 +6,15 @@ using System.Text.Json.Nodes;
 namespace ServiceTokenOperator.Benchmarks;
 
 /// <summary>
-/// The harness's own client of the sandbox Kubernetes API. It counts its requests and its writes, so that the
-/// operator's share of the API traffic is what remains (<see cref="ApiTraffic"/>).
+/// The harness's own client of the sandbox Kubernetes API. It counts its requests the way
+/// <c>KubeApiServer.Stats</c> does ("verb resource", every attempt, failed ones included), so that the operator's
+/// share of the API traffic is what remains (<see cref="ApiTraffic"/>).
 /// </summary>
 internal sealed class KubeClient : IDisposable
 {
     private readonly HttpClient _http;
-    private long _requests;
-    private long _writes;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, long> _byVerbAndResource = new(StringComparer.Ordinal);
 
     public KubeClient(Uri baseUri, string bearerToken)
     {
@@ -21,17 +22,17 @@ internal sealed class KubeClient : IDisposable
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
     }
 
-    /// <summary>Requests this client sent (watches count once, when they open).</summary>
-    public long Requests => Interlocked.Read(ref _requests);
+    /// <summary>This client's requests so far, keyed like <c>KubeRequestStats.ByVerbAndResource</c> ("list servicetokens").</summary>
+    public IReadOnlyDictionary<string, long> ByVerbAndResource()
+    {
+        lock (_gate) return new Dictionary<string, long>(_byVerbAndResource, StringComparer.Ordinal);
+    }
 
-    /// <summary>Writes of this client that changed the store (each bumps the global resourceVersion by one).</summary>
-    public long Writes => Interlocked.Read(ref _writes);
+    public Task<JsonObject> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, null, ct);
 
-    public Task<JsonObject> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, null, write: false, ct);
+    public Task<JsonObject> CreateAsync(string path, JsonObject body, CancellationToken ct) => SendAsync(HttpMethod.Post, path, body, "application/json", ct);
 
-    public Task<JsonObject> CreateAsync(string path, JsonObject body, CancellationToken ct) => SendAsync(HttpMethod.Post, path, body, "application/json", write: true, ct);
-
-    public Task<JsonObject> MergePatchAsync(string path, JsonObject patch, CancellationToken ct) => SendAsync(HttpMethod.Patch, path, patch, "application/merge-patch+json", write: true, ct);
+    public Task<JsonObject> MergePatchAsync(string path, JsonObject patch, CancellationToken ct) => SendAsync(HttpMethod.Patch, path, patch, "application/merge-patch+json", ct);
 
     /// <summary>Creates, and accepts that the object already exists (no write then).</summary>
     public async Task EnsureAsync(string path, JsonObject body, CancellationToken ct)
@@ -49,24 +50,17 @@ internal sealed class KubeClient : IDisposable
     /// <summary>Opens a watch stream; the caller reads line-delimited events.</summary>
     public async Task<Stream> WatchAsync(string path, CancellationToken ct)
     {
-        Interlocked.Increment(ref _requests);
+        Count(HttpMethod.Get, path);
         var response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsStreamAsync(ct);
     }
 
-    /// <summary>The store's current resourceVersion, from the smallest list there is.</summary>
-    public async Task<long> ResourceVersionAsync(CancellationToken ct)
-    {
-        var list = await GetAsync("/api/v1/namespaces/kube-system/configmaps?limit=1", ct);
-        return long.Parse(list["metadata"]!["resourceVersion"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonObject? body, string? contentType, bool write, CancellationToken ct)
+    private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonObject? body, string? contentType, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, contentType!);
-        Interlocked.Increment(ref _requests);
+        Count(method, path);
         using var response = await _http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
@@ -74,8 +68,39 @@ internal sealed class KubeClient : IDisposable
             throw new HttpRequestException($"{method} {path}: {(int)response.StatusCode} {text}", null, response.StatusCode);
         }
 
-        if (write) Interlocked.Increment(ref _writes);
         return (JsonObject)JsonNode.Parse(text)!;
+    }
+
+    /// <summary>
+    /// The key the sandbox's request stats file this request under: the verb from the method (a GET is a watch with
+    /// watch=true, a list without a name) and the resource, with its subresource, from the path.
+    /// </summary>
+    internal static string Key(HttpMethod method, string path)
+    {
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        var watch = query >= 0 && path[query..].Contains("watch=true", StringComparison.Ordinal);
+        var segments = (query >= 0 ? path[..query] : path).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        // /api/v1/... or /apis/GROUP/VERSION/...
+        var rest = segments.Length > 0 && segments[0] == "api" ? segments[2..] : segments[3..];
+        if (rest.Length >= 3 && rest[0] == "namespaces") rest = rest[2..];
+        var resource = rest.Length > 2 ? $"{rest[0]}/{rest[2]}" : rest[0];
+        var named = rest.Length > 1;
+        var verb = method.Method switch
+        {
+            "GET" when watch => "watch",
+            "GET" => named ? "get" : "list",
+            "POST" => "create",
+            "PUT" => "update",
+            "PATCH" => "patch",
+            _ => named ? "delete" : "deletecollection",
+        };
+        return $"{verb} {resource}";
+    }
+
+    private void Count(HttpMethod method, string path)
+    {
+        var key = Key(method, path);
+        lock (_gate) _byVerbAndResource[key] = _byVerbAndResource.GetValueOrDefault(key) + 1;
     }
 
     public void Dispose() => _http.Dispose();

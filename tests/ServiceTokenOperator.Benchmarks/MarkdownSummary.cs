@@ -15,12 +15,16 @@ internal static class MarkdownSummary
         s.AppendLine();
         s.AppendLine("| measure | value | target |");
         s.AppendLine("|---|---|---|");
-        Row(s, "time to all Ready (s)", r.TimeToAllReadySeconds, r.IdealSeconds is { } i ? $"≤ {F(1.2 * i)} (1.2 × ideal {F(i)})" : "");
+        Row(s, "time to all Ready (s)", r.TimeToAllReadySeconds, r.IdealSeconds is { } i
+            ? $"≤ {F(1.2 * i)} (1.2 × ideal {F(i)}: vendor {F(r.IdealVendorSeconds ?? 0)}, API at {F(r.KubeApiQps)}/s {F(r.IdealApiSeconds ?? 0)})"
+            : "");
         Row(s, "API writes / issuance", r.ApiWritesPerIssuance, "3");
-        Row(s, "API reads / issuance (not cached)", r.ApiReadsPerIssuance, "0");
+        Row(s, "API Event writes / issuance (not in the floor)", r.ApiEventWritesPerIssuance, "");
+        Row(s, "API reads / issuance (GETs + LISTs, not from the cache)", r.ApiReadsPerIssuance, "0");
         Row(s, "vendor calls / issuance", r.VendorCallsPerIssuance, r.Vendor == "planetscale" ? "2 (create + grant access)" : "2 (create + verify)");
         Row(s, "reconcile p50, vendor time excluded (ms)", r.ReconcileP50Ms, "");
         Row(s, "reconcile p99, vendor time excluded (ms)", r.ReconcileP99Ms, "< 5");
+        Row(s, "operator RSS idle, after the burst (MB)", r.OperatorIdleRssMb, r.OperatorRssAfterBurstMb is { } after ? $"after the burst: {F(after)}" : "");
         Row(s, "operator peak RSS (MB)", r.OperatorPeakRssMb, "< 150 at 10,000 tokens");
         Row(s, "writes / min at rest", r.SteadyStateWritesPerMinute, "0");
         Row(s, "vendor calls / min at rest", r.SteadyStateVendorCallsPerMinute, "0");
@@ -28,6 +32,7 @@ internal static class MarkdownSummary
         {
             Row(s, "rotation wave: time (s)", w.Seconds, w.IdealSeconds is { } wi ? $"ideal {F(wi)}" : "");
             Row(s, "rotation wave: API writes / rotation", w.ApiWritesPerRotation, "≤ 3 (+1 revocation later)");
+            Row(s, "rotation wave: API reads / rotation (not from the cache)", w.ApiReadsPerRotation, "0");
             Row(s, "rotation wave: vendor calls / rotation", w.VendorCallsPerRotation, "2");
         }
 
@@ -36,6 +41,8 @@ internal static class MarkdownSummary
             Row(s, "restart: resync (s)", rs.ResyncSeconds, "≤ 10 at 10,000 tokens");
             Row(s, "restart: vendor calls", rs.VendorCalls, "0");
             Row(s, "restart: writes", rs.Writes, "0");
+            Row(s, "restart: GETs (LISTs of the initial sync apart)", rs.Gets, "0");
+            Row(s, "restart: reconcile p99 of the resync, vendor time excluded (ms)", rs.ReconcileP99Ms, "< 5");
         }
 
         if (r.UnrelatedSecrets is { } u) Row(s, $"extra RSS with {u.Count} unrelated Secrets (MB)", u.ExtraRssMb, "< 10");
@@ -48,6 +55,8 @@ internal static class MarkdownSummary
         Row(s, "sandbox API requests/s during the burst", r.SandboxApi.RequestsPerSecond, "");
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"Operator GC: {r.OperatorGc}.");
+        if (r.ApiRequestsByVerbAndResource is { Count: > 0 } byKey)
+            s.AppendLine(CultureInfo.InvariantCulture, $"Operator API requests during the burst: {string.Join(", ", byKey.Select(p => $"{p.Key} {p.Value}"))}.");
         foreach (var note in r.Notes) s.AppendLine(CultureInfo.InvariantCulture, $"- {note}");
         return s.ToString();
     }

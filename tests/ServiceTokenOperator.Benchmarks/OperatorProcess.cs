@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ServiceTokenOperator.Benchmarks;
 
@@ -11,19 +9,20 @@ namespace ServiceTokenOperator.Benchmarks;
 /// </summary>
 internal sealed class OperatorProcess : IAsyncDisposable
 {
+    private const string ListeningPrefix = "metrics listening on ";
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampler;
     private long _maxSampledRssKb;
 
-    private OperatorProcess(Process process, StreamWriter log, Uri metricsBase, string assembly)
+    private OperatorProcess(Process process, StreamWriter log, Uri metricsBase, string assembly, long startedAt)
     {
         Assembly = assembly;
         _process = process;
         _log = log;
         MetricsBase = metricsBase;
-        StartedAt = Stopwatch.GetTimestamp();
+        StartedAt = startedAt;
         _sampler = SampleAsync(_stop.Token);
     }
 
@@ -34,15 +33,15 @@ internal sealed class OperatorProcess : IAsyncDisposable
 
     public string Assembly { get; }
 
+    /// <summary>Stopwatch timestamp of the process start (before the runtime loaded).</summary>
     public long StartedAt { get; }
 
     /// <summary>
-    /// Starts the operator. The metrics port is picked here and passed explicitly rather than read back from the
-    /// "metrics listening on" line, so the harness does not depend on the wording of the operator's output.
+    /// Starts the operator with <c>--metrics-port 0</c> and waits for the line it prints once listening
+    /// (<c>metrics listening on http://127.0.0.1:PORT</c>): no port picked here that another process could take first.
     /// </summary>
-    public static OperatorProcess Start(string assembly, string kubeconfig, int workers, string logPath, IEnumerable<KeyValuePair<string, string>> environment)
+    public static async Task<OperatorProcess> StartAsync(string assembly, string kubeconfig, BenchOptions options, string logPath, CancellationToken ct)
     {
-        var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -50,22 +49,41 @@ internal sealed class OperatorProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(assembly)!,
         };
-        foreach (var arg in (string[])[assembly, "run", "--kubeconfig", kubeconfig, "--metrics-port", port.ToString(CultureInfo.InvariantCulture),
-                     "--leader-elect=false", "--workers", workers.ToString(CultureInfo.InvariantCulture), "--min-rotation-period", "10s"])
+        foreach (var arg in (string[])[assembly, "run", "--kubeconfig", kubeconfig, "--metrics-port", "0",
+                     "--leader-elect=false", "--workers", options.Workers.ToString(CultureInfo.InvariantCulture), "--min-rotation-period", "10s",
+                     "--kube-api-qps", options.KubeApiQps.ToString(CultureInfo.InvariantCulture), "--kube-api-burst", options.KubeApiBurst.ToString(CultureInfo.InvariantCulture)])
         {
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var (key, value) in environment) info.Environment[key] = value;
+        foreach (var (key, value) in options.OperatorEnvironment) info.Environment[key] = value;
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var startedAt = Stopwatch.GetTimestamp();
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            Append(log, e.Data);
+            if (e.Data?.StartsWith(ListeningPrefix, StringComparison.Ordinal) == true && Uri.TryCreate(e.Data[ListeningPrefix.Length..].Trim(), UriKind.Absolute, out var uri))
+                listening.TrySetResult(uri);
+        };
         process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"the operator exited at start: see {logPath}"));
+        process.EnableRaisingEvents = true;
         // Killing the harness (SIGTERM) must not leave the operator running.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => KillQuietly(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new OperatorProcess(process, log, new Uri($"http://127.0.0.1:{port}"), assembly);
+        try
+        {
+            var metricsBase = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+            return new OperatorProcess(process, log, metricsBase, assembly, startedAt);
+        }
+        catch
+        {
+            KillQuietly(process);
+            throw;
+        }
     }
 
     /// <summary>Peak resident set of the process so far (VmHWM), in MB; null once it exited.</summary>
@@ -151,12 +169,5 @@ internal sealed class OperatorProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (log) log.WriteLine(line);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -7,9 +7,9 @@ internal static class PrometheusText
 {
     /// <summary>
     /// The histogram <paramref name="name"/> summed over all its label sets (e.g. per result), or null when the
-    /// exposition has no such metric.
+    /// exposition has no such metric. With <paramref name="where"/> ("label", "value"), only the series that carry it.
     /// </summary>
-    public static Histogram? Histogram(string exposition, string name)
+    public static Histogram? Histogram(string exposition, string name, (string Label, string Value)? where = null)
     {
         var buckets = new SortedDictionary<double, double>();
         double count = 0, sum = 0;
@@ -19,6 +19,7 @@ internal static class PrometheusText
             var line = raw.Trim();
             if (line.Length == 0 || line[0] == '#') continue;
             var (metric, labels, value) = Split(line);
+            if (where is { } w && Label(labels, w.Label) != w.Value) continue;
             if (metric == name + "_bucket" && Label(labels, "le") is { } le)
             {
                 var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);

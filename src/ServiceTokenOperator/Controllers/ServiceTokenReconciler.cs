@@ -82,6 +82,11 @@ internal sealed class ServiceTokenReconciler(
     private async Task<(ReconcileResult, ServiceToken?)> ActAsync(ServiceTokenInputs inputs, TokenDecision decision, CancellationToken ct)
     {
         var token = inputs.Token;
+        // After a 429 the issuer's credential is held until its Retry-After: wait without calling the vendor.
+        if (decision.Action is TokenAction.Issue or TokenAction.UpdateGrants or TokenAction.Revoke
+            && inputs.Issuer is not null && pacer.HeldFor(inputs.Issuer.Key, time.GetUtcNow()) is { } held)
+            return (ReconcileResult.RequeueAfter(held), null);
+
         try
         {
             switch (decision.Action)
@@ -113,6 +118,8 @@ internal sealed class ServiceTokenReconciler(
         }
         catch (VendorException e)
         {
+            if (e.Kind == VendorErrorKind.RateLimited && inputs.Issuer is not null)
+                pacer.Hold(inputs.Issuer.Key, time.GetUtcNow() + (e.RetryAfter ?? TimeSpan.FromSeconds(1)));
             Log.VendorFailed(logger, ObjectKey.Of(token).ToString(), e.Kind.ToString(), e.Message);
             await WriteStatusAsync(token, ReportVendorFailure(token, decision, e), CancellationToken.None);
             return (ReconcileResult.Failed(e.RetryAfter), null);
@@ -512,13 +519,24 @@ internal sealed class ServiceTokenReconciler(
             throw new StatusConflictException();
     }
 
+    /// <summary>
+    /// The API stores times with at most microseconds, and the Rotating message is derived from revokeAt: a time
+    /// with 100 ns ticks came back different, so the first reconcile after a restart rewrote the status of nine in
+    /// ten rotated tokens. Whole seconds survive the round trip; rounding up never shortens the grace period.
+    /// </summary>
+    private static DateTime WholeSecondAfter(DateTimeOffset time)
+    {
+        var extra = time.UtcTicks % TimeSpan.TicksPerSecond;
+        return (extra == 0 ? time : time.AddTicks(TimeSpan.TicksPerSecond - extra)).UtcDateTime;
+    }
+
     private ServiceTokenStatus Recorded(ServiceToken token, TokenPolicy policy, SecretBuilder.Record record, string mac, string issuerKey)
     {
         var previous = token.Status;
         var status = Clone(previous);
         var pending = new List<PendingRevocation>(previous?.PendingRevocations ?? []);
         if (previous?.TokenId is { } old && old != record.TokenId && pending.All(p => p.TokenId != old))
-            pending.Add(new PendingRevocation { TokenId = old, RevokeAt = (time.GetUtcNow() + policy.GracePeriod).UtcDateTime, Issuer = previous.Issuer });
+            pending.Add(new PendingRevocation { TokenId = old, RevokeAt = WholeSecondAfter(time.GetUtcNow() + policy.GracePeriod), Issuer = previous.Issuer });
         status.TokenId = record.TokenId;
         status.TokenName = record.TokenName;
         status.Revision = record.Revision;

@@ -18,6 +18,7 @@ namespace ServiceTokenOperator.Hosting;
 /// </summary>
 internal sealed class ControllerManager(
     IKubernetes client,
+    [FromKeyedServices(EventRecorder.Component)] IKubernetes eventClient,
     OperatorOptions options,
     VendorRegistry vendors,
     OperatorMetrics metrics,
@@ -65,7 +66,7 @@ internal sealed class ControllerManager(
         var sweeper = new OrphanSweeper(caches, settings, time, loggers.CreateLogger<OrphanSweeper>());
         var issuers = new IssuerReconciler(caches, writer, providers, vendors, settings, sweeper, time, loggers.CreateLogger<IssuerReconciler>());
         var usage = new IssuerUsageReconciler(caches, client, writer, settings, loggers.CreateLogger<IssuerUsageReconciler>());
-        var events = new EventRecorder(client, new EventCorrelator(time), time, options.Identity, loggers.CreateLogger<EventRecorder>());
+        var events = new EventRecorder(eventClient, new EventCorrelator(time), time, options.Identity, loggers.CreateLogger<EventRecorder>());
         using var tokenQueue = new WorkQueue<ObjectKey>(time, new WorkQueueOptions { Jitter = 0.2 }, loggers.CreateLogger<WorkQueue<ObjectKey>>());
         using var issuerQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());
         using var usageQueue = new WorkQueue<IssuerKey>(time, new WorkQueueOptions(), loggers.CreateLogger<WorkQueue<IssuerKey>>());

@@ -13,6 +13,32 @@ internal sealed class RotationPacer
     private readonly Lock _lock = new();
     private readonly Dictionary<string, IssuerSlots> _slotsByIssuer = new(StringComparer.Ordinal);
     private readonly Dictionary<ObjectKey, (string Issuer, DateTimeOffset Slot)> _reservations = [];
+    private readonly Dictionary<string, DateTimeOffset> _heldUntil = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The vendor answered 429 for <paramref name="issuer"/>'s credential: no token of that issuer calls it before
+    /// <paramref name="until"/>. The limit is per credential, so one token's Retry-After holds for all of them;
+    /// without this every queued token drew its own 429 (720 in a wave of 1,000 at 600 requests/min).
+    /// </summary>
+    public void Hold(string issuer, DateTimeOffset until)
+    {
+        lock (_lock)
+        {
+            if (!_heldUntil.TryGetValue(issuer, out var held) || held < until) _heldUntil[issuer] = until;
+        }
+    }
+
+    /// <summary>How long <paramref name="issuer"/>'s tokens must still wait after a 429, or null when they may call.</summary>
+    public TimeSpan? HeldFor(string issuer, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (!_heldUntil.TryGetValue(issuer, out var until)) return null;
+            if (until > now) return until - now;
+            _heldUntil.Remove(issuer);
+            return null;
+        }
+    }
 
     /// <summary>
     /// The time at which <paramref name="key"/> may rotate. Stable: asking again returns the same slot until it is
@@ -54,6 +80,7 @@ internal sealed class RotationPacer
         {
             _slotsByIssuer.Clear();
             _reservations.Clear();
+            _heldUntil.Clear();
         }
     }
 

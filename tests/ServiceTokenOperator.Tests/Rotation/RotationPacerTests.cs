@@ -81,4 +81,25 @@ public sealed class RotationPacerTests
 
         Assert.Equal(Now, pacer.Reserve("issuer", Key(2), Now.AddHours(-1), Now, Spacing));
     }
+
+    [Fact]
+    public void HeldFor_AfterA429_HoldsEveryTokenOfThatIssuerUntilRetryAfter_AndNoOther()
+    {
+        var pacer = new RotationPacer();
+        pacer.Hold("issuer", Now.AddSeconds(30));
+
+        Assert.Equal(TimeSpan.FromSeconds(20), pacer.HeldFor("issuer", Now.AddSeconds(10)));
+        Assert.Null(pacer.HeldFor("other", Now.AddSeconds(10)));
+        Assert.Null(pacer.HeldFor("issuer", Now.AddSeconds(30)));
+    }
+
+    [Fact]
+    public void Hold_AnEarlierRetryAfter_DoesNotShortenTheHold()
+    {
+        var pacer = new RotationPacer();
+        pacer.Hold("issuer", Now.AddSeconds(30));
+        pacer.Hold("issuer", Now.AddSeconds(5));
+
+        Assert.Equal(TimeSpan.FromSeconds(30), pacer.HeldFor("issuer", Now));
+    }
 }
