@@ -57,7 +57,7 @@ internal sealed class IssuerReconciler(
         // vendor nothing. A token call the vendor rejected asks for a re-check at once.
         var forced = _recheck.TryRemove(key, out _);
         var fresh = !forced && before?.Status == "True" && status.ObservedGeneration == issuer.Generation
-            && status.LastCheckedAt is { } checkedAt && new DateTimeOffset(DateTime.SpecifyKind(checkedAt, DateTimeKind.Utc)) + settings.IssuerRecheckInterval > now;
+            && ServiceTokenDecision.Utc(status.LastCheckedAt) is { } checkedAt && checkedAt + settings.IssuerRecheckInterval > now;
         var (ready, reason, message, retry) = fresh ? (true, before!.Reason, before.Message, false) : await CheckAsync(issuer, cancellationToken);
         status.ObservedGeneration = issuer.Generation;
         status.Vendor = issuer.Vendor;
@@ -100,7 +100,7 @@ internal sealed class IssuerReconciler(
     private DateTimeOffset? SweepDue(TokenIssuerStatus status, DateTimeOffset now)
     {
         if (settings.OrphanSweepInterval <= TimeSpan.Zero) return null;
-        return status.LastOrphanSweep is { } last ? new DateTimeOffset(DateTime.SpecifyKind(last, DateTimeKind.Utc)) + settings.OrphanSweepInterval : now;
+        return ServiceTokenDecision.Utc(status.LastOrphanSweep) is { } last ? last + settings.OrphanSweepInterval : now;
     }
 
     /// <summary>Checks the credential on the next pass even if it was checked recently.</summary>
@@ -109,8 +109,8 @@ internal sealed class IssuerReconciler(
     /// <summary>The credential re-check or the next sweep, whichever comes first; never sooner than a second.</summary>
     private TimeSpan NextWake(TokenIssuerStatus status, DateTimeOffset now)
     {
-        var wake = status.LastCheckedAt is { } checkedAt
-            ? new DateTimeOffset(DateTime.SpecifyKind(checkedAt, DateTimeKind.Utc)) + settings.IssuerRecheckInterval - now
+        var wake = ServiceTokenDecision.Utc(status.LastCheckedAt) is { } checkedAt
+            ? checkedAt + settings.IssuerRecheckInterval - now
             : settings.IssuerRecheckInterval;
         if (SweepDue(status, now) is { } due && due - now < wake) wake = due - now;
         return wake < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wake;

@@ -101,7 +101,7 @@ internal static class ServiceTokenDecision
         if (status.NextRotationAt is { } next && inputs.Now >= Utc(next) && (inputs.RotationSlot is not { } slot || inputs.Now >= slot))
             return new(TokenAction.Issue, Reasons.RotationDue, "the rotation is due", policy);
 
-        if (status.PendingRevocations?.Any(p => inputs.Now >= new DateTimeOffset(DateTime.SpecifyKind(p.RevokeAt, DateTimeKind.Utc))) == true)
+        if (status.PendingRevocations?.Any(p => inputs.Now >= Utc(p.RevokeAt)) == true)
             return new(TokenAction.Revoke, Reasons.Revoked, "revoking replaced tokens whose grace period ended", policy);
 
         if (MetadataDrift(secret, token, policy!, status) is { } drift)

@@ -140,7 +140,7 @@ internal sealed class ControllerManager(
         caches.Namespaces!.Changed += e =>
         {
             // Only a label change can change what a ClusterTokenIssuer's namespaceSelector allows.
-            if (e.OldObject is not null && e.NewObject is not null && SameLabels(e.OldObject.Metadata.Labels, e.NewObject.Metadata.Labels)) return;
+            if (e.OldObject is not null && e.NewObject is not null && ChangePredicates.SameMap(e.OldObject.Metadata.Labels, e.NewObject.Metadata.Labels)) return;
             var name = e.Object.Metadata.Name;
             foreach (var token in caches.ServiceTokens.List(t => t.Metadata.NamespaceProperty == name)) Enqueue(token.Metadata.NamespaceProperty, token.Metadata.Name);
         };
@@ -196,8 +196,6 @@ internal sealed class ControllerManager(
         await recording;
     }
 
-    private static bool SameLabels(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
-        (a?.Count ?? 0) == (b?.Count ?? 0) && (a ?? new Dictionary<string, string>()).All(p => b!.TryGetValue(p.Key, out var v) && v == p.Value);
 
     private Informer<T> Informer<T>(ResourceType type, string? labelSelector = null, string? namespaceScope = null)
         where T : class, IKubernetesObject<V1ObjectMeta> =>

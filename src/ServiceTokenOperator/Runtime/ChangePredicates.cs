@@ -23,7 +23,8 @@ internal static class ChangePredicates
             || !(old.Finalizers ?? []).SequenceEqual(current.Finalizers ?? []);
     }
 
-    private static bool SameMap(IDictionary<string, string>? a, IDictionary<string, string>? b)
+    /// <summary>Two label or annotation maps hold the same pairs (null and empty are the same).</summary>
+    public static bool SameMap(IDictionary<string, string>? a, IDictionary<string, string>? b)
     {
         if ((a?.Count ?? 0) != (b?.Count ?? 0)) return false;
         if (a is null || b is null) return true;
