@@ -201,6 +201,7 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
             var page = await _source.ListAsync(_labelSelector, continueToken, _options.PageSize, ct).ConfigureAwait(false);
             foreach (var item in page.Items)
             {
+                _options.Transform?.Invoke(item);
                 fresh[ObjectKey.Of(item)] = item;
             }
 
@@ -259,6 +260,11 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
         Log.Watching(_logger, _resourceName, _lastSyncResourceVersion);
         await foreach (var e in _source.WatchAsync(_lastSyncResourceVersion, _labelSelector, ct).WithCancellation(ct).ConfigureAwait(false))
         {
+            if (e.Type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted && e.Object is not null)
+            {
+                _options.Transform?.Invoke(e.Object);
+            }
+
             switch (e.Type)
             {
                 case WatchEventType.Error:

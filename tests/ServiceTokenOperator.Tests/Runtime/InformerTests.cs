@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Runtime;
@@ -257,6 +258,96 @@ public sealed class InformerTests : IAsyncDisposable
         await _informer.StartAsync(CancellationToken.None);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => _informer.StartAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Transform_AppliesToListedAndWatchedObjectsBeforeCacheAndHandlers()
+    {
+        var seen = new List<string>();
+        var options = NoJitter with
+        {
+            Transform = o =>
+            {
+                lock (seen)
+                {
+                    seen.Add(o.Metadata.Name);
+                }
+
+                o.Metadata.Labels = new Dictionary<string, string> { ["transformed"] = "yes" };
+            },
+        };
+        var source = new FakeResourceSource<ServiceToken>
+        {
+            OnList = _ => new ResourcePage<ServiceToken>([Token("a", "5")], "10", null),
+        };
+        var events = new List<InformerEvent<ServiceToken>>();
+        await using var informer = new Informer<ServiceToken>(source, _time, NullLogger<Informer<ServiceToken>>.Instance, null, options);
+        informer.Changed += e =>
+        {
+            // The handler must already see the transformed object.
+            lock (events)
+            {
+                events.Add(e);
+            }
+        };
+        await informer.StartAsync(CancellationToken.None);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => source.Watches.Count == 1, "the informer watches");
+
+        var bookmark = Bookmark("20");
+        source.LastWatch.Send(WatchEventType.Added, Token("b", "11"));
+        source.LastWatch.Send(WatchEventType.Modified, Token("a", "12"));
+        source.LastWatch.Send(WatchEventType.Deleted, Token("b", "13"));
+        source.LastWatch.Send(WatchEventType.Bookmark, bookmark);
+        await Eventually.TrueAsync(() => informer.LastSyncResourceVersion == "20", "the bookmark is applied");
+
+        Assert.Equal(["a", "b", "a", "b"], seen);
+        Assert.Null(bookmark.Metadata.Labels);
+        Assert.Equal("yes", informer.Get(new ObjectKey("apps", "a"))?.Metadata.Labels["transformed"]);
+        lock (events)
+        {
+            Assert.Equal(4, events.Count);
+            Assert.All(events, e => Assert.Equal("yes", (e.NewObject ?? e.OldObject)?.Metadata.Labels["transformed"]));
+        }
+    }
+
+    [Fact]
+    public async Task DefaultOptions_CacheObjectsWithoutManagedFields()
+    {
+        var source = new FakeResourceSource<ServiceToken>
+        {
+            OnList = _ => new ResourcePage<ServiceToken>([WithManagedFields(Token("a", "5"))], "10", null),
+        };
+        await using var informer = new Informer<ServiceToken>(source, _time, NullLogger<Informer<ServiceToken>>.Instance);
+        await informer.StartAsync(CancellationToken.None);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => source.Watches.Count == 1, "the informer watches");
+        source.LastWatch.Send(WatchEventType.Added, WithManagedFields(Token("b", "11")));
+        await Eventually.TrueAsync(() => informer.LastSyncResourceVersion == "11", "the watch event is applied");
+
+        Assert.Null(informer.Get(new ObjectKey("apps", "a"))?.Metadata.ManagedFields);
+        Assert.Null(informer.Get(new ObjectKey("apps", "b"))?.Metadata.ManagedFields);
+        Assert.Equal("11", informer.Get(new ObjectKey("apps", "b"))?.Metadata.ResourceVersion);
+    }
+
+    [Fact]
+    public async Task NullTransform_CachesObjectsAsReceived()
+    {
+        var source = new FakeResourceSource<ServiceToken>
+        {
+            OnList = _ => new ResourcePage<ServiceToken>([WithManagedFields(Token("a", "5"))], "10", null),
+        };
+        await using var informer = new Informer<ServiceToken>(source, _time, NullLogger<Informer<ServiceToken>>.Instance, null, NoJitter with { Transform = null });
+        await informer.StartAsync(CancellationToken.None);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Single(informer.Get(new ObjectKey("apps", "a"))?.Metadata.ManagedFields ?? []);
+    }
+
+    private static ServiceToken WithManagedFields(ServiceToken token)
+    {
+        token.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Update" }];
+        return token;
     }
 
     private async Task StartSyncedAsync(IReadOnlyList<ServiceToken> items, string resourceVersion)
