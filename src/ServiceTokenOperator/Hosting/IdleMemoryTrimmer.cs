@@ -1,0 +1,62 @@
+namespace ServiceTokenOperator.Hosting;
+
+/// <summary>
+/// Gives the memory of a burst back to the OS once the operator goes quiet. The GC sizes its budgets by what it
+/// saw survive, so after a burst (the first list, thousands of issuances, a rotation wave) the heap keeps tens of MB
+/// of dead objects that no later collection reclaims: at rest an operator allocates almost nothing, so no budget is
+/// ever exceeded again (issue 9: 32 MB dead of a 60 MB heap after 2,000 issuances). Every <see cref="Interval"/> it
+/// compares what was allocated in the last interval with what was allocated since the last trim; when the work since
+/// then was large and the last interval was quiet next to it, one blocking, compacting, aggressive full collection
+/// returns the free space. Scrapes and watch traffic at rest stay below the ratio, so a steady operator trims rarely.
+/// </summary>
+internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTrimmer> logger, Func<long> allocatedBytes, Action collect) : BackgroundService
+{
+    /// <summary>How often the allocation counter is read.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
+    /// <summary>Allocated since the last trim below which there is nothing worth trimming.</summary>
+    public const long BusyBytes = 64L * 1024 * 1024;
+
+    /// <summary>The last interval counts as quiet when it allocated less than this fraction of the work since the last trim.</summary>
+    public const int QuietRatio = 16;
+
+    private long _atLastTick;
+    private long _atLastTrim;
+
+    public IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTrimmer> logger)
+        : this(time, logger, () => GC.GetTotalAllocatedBytes(), () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true))
+    {
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        _atLastTick = _atLastTrim = allocatedBytes();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                Tick();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>One check; true when it trimmed.</summary>
+    internal bool Tick()
+    {
+        var now = allocatedBytes();
+        var lastInterval = now - _atLastTick;
+        var sinceTrim = now - _atLastTrim;
+        _atLastTick = now;
+        if (sinceTrim < BusyBytes || lastInterval * QuietRatio >= sinceTrim) return false;
+        var started = time.GetTimestamp();
+        collect();
+        _atLastTick = _atLastTrim = allocatedBytes();
+        Log.MemoryTrimmed(logger, sinceTrim / (1024 * 1024), time.GetElapsedTime(started).TotalMilliseconds);
+        return true;
+    }
+}
