@@ -13,10 +13,12 @@ internal sealed record BenchOptions
     public string Out { get; init; } = "bench.json";
     public int Workers { get; init; } = 4;
 
-    /// <summary>The operator's --kube-api-qps (its --kube-api-burst is 1.5 × that); 20 and 30 are the operator's defaults.</summary>
-    public double KubeApiQps { get; init; } = 20;
+    /// <summary>The operator's --kube-api-qps (its --kube-api-burst is 1.5 × that); -1, the operator's default, is no client-side limit.</summary>
+    public double KubeApiQps { get; init; } = -1;
 
-    public int KubeApiBurst => KubeApiQps == 20 ? 30 : (int)Math.Ceiling(KubeApiQps * 1.5);
+    public bool KubeApiUnlimited => KubeApiQps < 0;
+
+    public int KubeApiBurst => KubeApiUnlimited ? 30 : (int)Math.Ceiling(KubeApiQps * 1.5);
     public string Scenario { get; init; } = "all";
     public double RestMinutes { get; init; } = 1;
     public int UnrelatedSecrets { get; init; } = 10_000;
@@ -45,7 +47,7 @@ internal sealed record BenchOptions
           --vendor-latency-ms L      latency added to every vendor request (default 50)
           --out FILE                 JSON result (default bench.json); a .md summary is written beside it
           --workers W                the operator's --workers (default 4)
-          --kube-api-qps Q           the operator's --kube-api-qps, burst 1.5 × Q (default 20, burst 30: its defaults)
+          --kube-api-qps Q           the operator's --kube-api-qps, burst 1.5 × Q (default -1: no client-side limit, its default)
           --scenario S               burst | rest | restart | wave | unrelated-secrets | rate-limit | all (default all), or a
                                      comma-separated list (wave,restart: a restart with rotations pending revocation);
                                      every scenario starts with the burst that creates the tokens
@@ -80,7 +82,7 @@ internal sealed record BenchOptions
                     "vendor-latency-ms" => options with { VendorLatencyMs = NonNegative(value, name) },
                     "out" => options with { Out = value },
                     "workers" => options with { Workers = Positive(value, name) },
-                    "kube-api-qps" => options with { KubeApiQps = PositiveDouble(value, name) },
+                    "kube-api-qps" => options with { KubeApiQps = value == "-1" ? -1 : PositiveDouble(value, name) },
                     "scenario" => options with { Scenario = string.Join(',', value.Split(',').Select(v => OneOf(v, name, Scenarios))) },
                     "rest-minutes" => options with { RestMinutes = PositiveDouble(value, name) },
                     "unrelated-secrets" => options with { UnrelatedSecrets = Positive(value, name) },

@@ -36,6 +36,9 @@ internal sealed record BenchResult
     public double? ReconcileP99Ms { get; init; }
     public double? ReconcileTotalP50Ms { get; init; }
     public double? ReconcileTotalP99Ms { get; init; }
+
+    /// <summary>p99 of the time one reconcile waited on the operator's client rate limiter (excluded from ReconcileP99Ms).</summary>
+    public double? ClientThrottleP99Ms { get; init; }
     public double? OperatorPeakRssMb { get; init; }
 
     /// <summary>Resident set once started and synced, before any ServiceToken (median of samples).</summary>

@@ -5,8 +5,8 @@ namespace ServiceTokenOperator.Benchmarks;
 /// <c>callsPerIssuance</c> vendor round trips of <c>latency</c>, and the vendor admits <c>ratePerMinute</c> calls
 /// per credential in a fixed one-minute window that starts with the first call (as the simulators count it).
 /// <see cref="Seconds"/> also counts the operator's own Kubernetes client limit (--kube-api-qps, --kube-api-burst):
-/// the physical floor of three writes per issuance must pass through it. API latency is not in the bound: it is
-/// the overhead being measured.
+/// the physical floor of three writes per issuance must pass through it (no bound when it is off, -1). API latency
+/// is not in the bound: it is the overhead being measured.
 /// </summary>
 internal static class IdealBound
 {
@@ -17,7 +17,8 @@ internal static class IdealBound
         Math.Max(VendorSeconds(tokens, workers, callsPerIssuance, latencySeconds, ratePerMinute), ApiSeconds(tokens, apiQps, apiBurst));
 
     /// <summary>The client token bucket: the burst goes at once, the rest at qps.</summary>
-    public static double ApiSeconds(int tokens, double apiQps, int apiBurst) => Math.Max(0, (tokens * FloorRequestsPerIssuance) - apiBurst) / apiQps;
+    public static double ApiSeconds(int tokens, double apiQps, int apiBurst) =>
+        apiQps <= 0 ? 0 : Math.Max(0, (tokens * FloorRequestsPerIssuance) - apiBurst) / apiQps;
 
     public static double VendorSeconds(int tokens, int workers, int callsPerIssuance, double latencySeconds, int ratePerMinute)
     {

@@ -51,7 +51,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
         };
         foreach (var arg in (string[])[assembly, "run", "--kubeconfig", kubeconfig, "--metrics-port", "0",
                      "--leader-elect=false", "--workers", options.Workers.ToString(CultureInfo.InvariantCulture), "--min-rotation-period", "10s",
-                     "--kube-api-qps", options.KubeApiQps.ToString(CultureInfo.InvariantCulture), "--kube-api-burst", options.KubeApiBurst.ToString(CultureInfo.InvariantCulture)])
+                     $"--kube-api-qps={options.KubeApiQps.ToString(CultureInfo.InvariantCulture)}", "--kube-api-burst", options.KubeApiBurst.ToString(CultureInfo.InvariantCulture)])
         {
             info.ArgumentList.Add(arg);
         }

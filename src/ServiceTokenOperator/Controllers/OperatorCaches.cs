@@ -5,17 +5,21 @@ using ServiceTokenOperator.Runtime;
 namespace ServiceTokenOperator.Controllers;
 
 /// <summary>The informer caches the reconcilers read from: every read of a reconcile is served here.</summary>
+/// <param name="OtherSecrets">
+/// Secrets not labelled as ours, metadata only: before a vendor call, a name someone else holds is seen without a read.
+/// </param>
 /// <param name="Namespaces">Namespaces, for the namespaceSelector of ClusterTokenIssuer conditions (a handful of small objects per cluster).</param>
 internal sealed record OperatorCaches(
     Informer<ServiceToken> ServiceTokens,
     Informer<TokenIssuer> TokenIssuers,
     Informer<ClusterTokenIssuer> ClusterTokenIssuers,
     Informer<V1Secret> Secrets,
+    Informer<PartialObjectMetadata> OtherSecrets,
     Informer<V1Namespace>? Namespaces = null)
 {
-    public bool HasSynced => ServiceTokens.HasSynced && TokenIssuers.HasSynced && ClusterTokenIssuers.HasSynced && Secrets.HasSynced && Namespaces?.HasSynced != false;
+    public bool HasSynced => ServiceTokens.HasSynced && TokenIssuers.HasSynced && ClusterTokenIssuers.HasSynced && Secrets.HasSynced && OtherSecrets.HasSynced && Namespaces?.HasSynced != false;
 
-    public bool IsRunning => ServiceTokens.IsRunning && TokenIssuers.IsRunning && ClusterTokenIssuers.IsRunning && Secrets.IsRunning && Namespaces?.IsRunning != false;
+    public bool IsRunning => ServiceTokens.IsRunning && TokenIssuers.IsRunning && ClusterTokenIssuers.IsRunning && Secrets.IsRunning && OtherSecrets.IsRunning && Namespaces?.IsRunning != false;
 
     /// <summary>The labels of a namespace; null when it is not in the cache.</summary>
     public IReadOnlyDictionary<string, string>? NamespaceLabels(string @namespace) =>
@@ -40,6 +44,10 @@ internal sealed record OperatorCaches(
         { Kind: ClusterTokenIssuer.KindName } k => ClusterTokenIssuers.Get(k.Object) is { } cluster ? ResolvedIssuer.From(cluster) : null,
         _ => null,
     };
+
+    /// <summary>The ServiceTokens whose Secret has this name (a Secret someone else created or deleted may unblock them).</summary>
+    public IEnumerable<ServiceToken> TokensWritingTo(string? @namespace, string secretName) =>
+        ServiceTokens.List(t => t.Metadata.NamespaceProperty == @namespace && (t.Spec.Secret?.Name ?? t.Metadata.Name) == secretName);
 
     /// <summary>The ServiceTokens that refer to an issuer, to wake them when it becomes ready.</summary>
     public IEnumerable<ServiceToken> TokensOf(string kind, string? @namespace, string name) =>

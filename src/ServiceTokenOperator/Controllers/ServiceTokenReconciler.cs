@@ -142,8 +142,10 @@ internal sealed class ServiceTokenReconciler(
         var policy = decision.Policy!;
         var issuer = inputs.Issuer!;
         var vendor = inputs.Vendor!;
-        // Only Secrets labelled as ours are cached: before creating a token, make sure the name is not someone else's.
-        var existing = inputs.Secret ?? await ReadSecretAsync(token.Metadata.NamespaceProperty, policy.SecretName, ct);
+        // Secrets not labelled as ours are cached as metadata only: read the whole one only when the name is taken,
+        // to stall before any vendor call (or to merge into it).
+        var secretKey = new ObjectKey(token.Metadata.NamespaceProperty, policy.SecretName);
+        var existing = inputs.Secret ?? (caches.OtherSecrets.Get(secretKey) is null ? null : await ReadSecretAsync(secretKey.Namespace!, secretKey.Name, ct));
         var merge = policy.CreationPolicy == TokenPolicy.CreationMerge;
         if (merge && existing is null)
         {

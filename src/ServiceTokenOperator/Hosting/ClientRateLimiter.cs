@@ -1,8 +1,11 @@
+using ServiceTokenOperator.Observability;
+
 namespace ServiceTokenOperator.Hosting;
 
 /// <summary>
 /// client-go's token bucket for the Kubernetes client (--kube-api-qps, --kube-api-burst): a request waits for a
-/// token, so a burst of reconciles cannot overwhelm the API server. Watches take one token when they start.
+/// token, so a burst of reconciles cannot overwhelm the API server. Watches take one token when they start. The
+/// wait is reported to the reconcile that made the request (<see cref="ReconcileWaits"/>).
 /// </summary>
 internal sealed class ClientRateLimiter(double qps, int burst, TimeProvider time) : DelegatingHandler
 {
@@ -12,7 +15,12 @@ internal sealed class ClientRateLimiter(double qps, int burst, TimeProvider time
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (Reserve() is { } wait && wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken);
+        if (Reserve() is { } wait && wait > TimeSpan.Zero)
+        {
+            var started = time.GetTimestamp();
+            await Task.Delay(wait, time, cancellationToken);
+            ReconcileWaits.AddThrottle(time.GetElapsedTime(started));
+        }
         return await base.SendAsync(request, cancellationToken);
     }
 

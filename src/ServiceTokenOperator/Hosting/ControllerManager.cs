@@ -55,7 +55,8 @@ internal sealed class ControllerManager(
             Informer<ServiceToken>(ServiceTokenReconciler.Resource, options.Selector, scope),
             Informer<TokenIssuer>(IssuerReconciler.TokenIssuers, null, scope),
             Informer<ClusterTokenIssuer>(IssuerReconciler.ClusterTokenIssuers),
-            Informer<V1Secret>(new ResourceType("", "v1", "secrets", Namespaced: true), SecretLabels.ManagedBySelector, scope),
+            Informer<V1Secret>(ResourceTypes.Secrets, SecretLabels.ManagedBySelector, scope),
+            Informer<PartialObjectMetadata>(ResourceTypes.Secrets, SecretLabels.NotManagedBySelector, scope),
             Informer<V1Namespace>(new ResourceType("", "v1", "namespaces", Namespaced: false)));
         _caches = caches;
 
@@ -118,6 +119,13 @@ internal sealed class ControllerManager(
             var secret = e.Object;
             if (ServiceTokenDecision.OwnerName(secret) is { } owner) Enqueue(secret.Metadata.NamespaceProperty, owner);
         };
+        caches.OtherSecrets.Changed += e =>
+        {
+            // A name freed (or taken) by someone else: a token stalled on it, or waiting to merge into it, decides again.
+            if (e.Type == WatchEventType.Modified) return;
+            foreach (var token in caches.TokensWritingTo(e.Object.Metadata.NamespaceProperty, e.Object.Metadata.Name))
+                Enqueue(token.Metadata.NamespaceProperty, token.Metadata.Name);
+        };
         caches.TokenIssuers.Changed += e =>
         {
             var key = new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(e.Object));
@@ -148,9 +156,9 @@ internal sealed class ControllerManager(
 
         var recording = events.RunAsync(stoppingToken);
         await Task.WhenAll(caches.ServiceTokens.StartAsync(stoppingToken), caches.TokenIssuers.StartAsync(stoppingToken),
-            caches.ClusterTokenIssuers.StartAsync(stoppingToken), caches.Secrets.StartAsync(stoppingToken), caches.Namespaces.StartAsync(stoppingToken));
+            caches.ClusterTokenIssuers.StartAsync(stoppingToken), caches.Secrets.StartAsync(stoppingToken), caches.OtherSecrets.StartAsync(stoppingToken), caches.Namespaces.StartAsync(stoppingToken));
         await Task.WhenAll(caches.ServiceTokens.WaitForSyncAsync(stoppingToken), caches.TokenIssuers.WaitForSyncAsync(stoppingToken),
-            caches.ClusterTokenIssuers.WaitForSyncAsync(stoppingToken), caches.Secrets.WaitForSyncAsync(stoppingToken), caches.Namespaces.WaitForSyncAsync(stoppingToken));
+            caches.ClusterTokenIssuers.WaitForSyncAsync(stoppingToken), caches.Secrets.WaitForSyncAsync(stoppingToken), caches.OtherSecrets.WaitForSyncAsync(stoppingToken), caches.Namespaces.WaitForSyncAsync(stoppingToken));
 
         var election = new LeaderElection(client, new LeaderElectionOptions
         {

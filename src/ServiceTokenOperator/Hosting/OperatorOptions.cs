@@ -7,6 +7,9 @@ namespace ServiceTokenOperator.Hosting;
 /// <summary>Flags of the <c>run</c> verb, each also readable from an environment variable. Validated at start.</summary>
 internal sealed class OperatorOptions
 {
+    /// <summary>--kube-api-qps -1: no client-side rate limit.</summary>
+    public const double Unlimited = -1;
+
     /// <summary>--kubeconfig, else KUBECONFIG, else in-cluster configuration, else ~/.kube/config.</summary>
     public string? Kubeconfig { get; set; }
 
@@ -37,10 +40,14 @@ internal sealed class OperatorOptions
     /// <summary>--workers (WORKERS): ServiceTokens reconciled at once. Default 4.</summary>
     public int Workers { get; set; } = 4;
 
-    /// <summary>--kube-api-qps (KUBE_API_QPS): sustained requests per second to the Kubernetes API. Default 20.</summary>
-    public double KubeApiQps { get; set; } = 20;
+    /// <summary>
+    /// --kube-api-qps (KUBE_API_QPS): sustained requests per second to the Kubernetes API; -1 (the default) sets no
+    /// client-side limit and leaves it to the API server's Priority and Fairness, as controller-runtime does since
+    /// v0.21 and SIG API Machinery recommends. Concurrency is bounded by --workers either way.
+    /// </summary>
+    public double KubeApiQps { get; set; } = Unlimited;
 
-    /// <summary>--kube-api-burst (KUBE_API_BURST): requests allowed at once above the sustained rate. Default 30.</summary>
+    /// <summary>--kube-api-burst (KUBE_API_BURST): requests allowed at once above a positive --kube-api-qps. Default 30.</summary>
     public int KubeApiBurst { get; set; } = 30;
 
     /// <summary>--min-rotation-period: the shortest rotation.every accepted. Default 1h.</summary>
@@ -162,7 +169,7 @@ internal sealed class OperatorOptions
             return $"--renew-deadline ({GoDuration.Format(RenewDeadline)}) must be shorter than --lease-duration ({GoDuration.Format(LeaseDuration)})";
         if (RetryPeriod >= RenewDeadline)
             return $"--retry-period ({GoDuration.Format(RetryPeriod)}) must be shorter than --renew-deadline ({GoDuration.Format(RenewDeadline)})";
-        if (KubeApiBurst < KubeApiQps)
+        if (KubeApiQps != Unlimited && KubeApiBurst < KubeApiQps)
             return $"--kube-api-burst ({KubeApiBurst}) must be at least --kube-api-qps ({KubeApiQps.ToString(CultureInfo.InvariantCulture)})";
         return null;
     }
@@ -181,7 +188,7 @@ internal sealed class OperatorOptions
             case "selector": options.Selector = LabelSelector(text, name); break;
             case "cluster-id": options.ClusterId = ClusterIdValue(text); break;
             case "workers": options.Workers = Positive(text, name); break;
-            case "kube-api-qps": options.KubeApiQps = PositiveReal(text, name); break;
+            case "kube-api-qps": options.KubeApiQps = text == "-1" ? Unlimited : PositiveReal(text, name); break;
             case "kube-api-burst": options.KubeApiBurst = Positive(text, name); break;
             case "min-rotation-period": options.MinRotationPeriod = Duration(text, name); break;
             case "issuer-recheck-interval": options.IssuerRecheckInterval = Duration(text, name); break;
@@ -209,7 +216,7 @@ internal sealed class OperatorOptions
     private static double PositiveReal(string text, string name) =>
         double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n) && n > 0 && double.IsFinite(n)
             ? n
-            : throw new FormatException($"--{name}: \"{text}\" is not a positive number");
+            : throw new FormatException($"--{name}: \"{text}\" is not a positive number{(name == "kube-api-qps" ? " or -1 (no client-side limit)" : "")}");
 
     private static bool Bool(string text, string name) =>
         bool.TryParse(text, out var b) ? b : throw new FormatException($"--{name}: \"{text}\" is not true or false");

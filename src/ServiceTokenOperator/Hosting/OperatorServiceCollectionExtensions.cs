@@ -30,12 +30,11 @@ internal static class OperatorServiceCollectionExtensions
         services.AddSingleton<RotationScheduler>();
         services.AddSingleton<RotationPacer>();
         services.AddSingleton<FailPoints>();
-        services.AddSingleton<IKubernetes>(sp => new Kubernetes(kubernetes, new ClientRateLimiter(options.KubeApiQps, options.KubeApiBurst, sp.GetRequiredService<TimeProvider>())));
-        // Events get a client of their own, as client-go's broadcaster does: their writes must not take the tokens
-        // the reconcilers need for finalizer, Secret and status (with one bucket, one Event per issuance cost a fifth
-        // of the issuance rate at the default 20 requests/s).
-        services.AddKeyedSingleton<IKubernetes>(EventRecorder.Component, (sp, _) =>
-            new Kubernetes(kubernetes, new ClientRateLimiter(options.KubeApiQps, options.KubeApiBurst, sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton<IKubernetes>(sp => Client(kubernetes, options, sp.GetRequiredService<TimeProvider>()));
+        // Events get a client of their own, as client-go's broadcaster does: with a client-side limit, their writes
+        // must not take the tokens the reconcilers need for finalizer, Secret and status (with one bucket, one Event
+        // per issuance cost a fifth of the issuance rate at 20 requests/s).
+        services.AddKeyedSingleton<IKubernetes>(EventRecorder.Component, (sp, _) => Client(kubernetes, options, sp.GetRequiredService<TimeProvider>()));
         services.AddPlanetScaleVendor();
         services.AddUpsunVendors();
         services.AddAkkaVendor();
@@ -46,4 +45,9 @@ internal static class OperatorServiceCollectionExtensions
         services.AddHostedService(sp => new IdleMemoryTrimmer(time, sp.GetRequiredService<ILogger<IdleMemoryTrimmer>>()));
         return services;
     }
+
+    private static Kubernetes Client(KubernetesClientConfiguration kubernetes, OperatorOptions options, TimeProvider time) =>
+        options.KubeApiQps == OperatorOptions.Unlimited
+            ? new Kubernetes(kubernetes)
+            : new Kubernetes(kubernetes, new ClientRateLimiter(options.KubeApiQps, options.KubeApiBurst, time));
 }

@@ -8,7 +8,7 @@ namespace ServiceTokenOperator.Observability;
 /// <summary>
 /// Wraps every vendor's provider the same way: a client span per operation (the HTTP or gRPC calls nest under it),
 /// a request counter and duration by vendor, operation and outcome, and the time spent added to the reconcile's
-/// <see cref="VendorTime"/>. Only ids and outcomes are recorded, never a request or a result.
+/// <see cref="ReconcileWaits"/>. Only ids and outcomes are recorded, never a request or a result.
 /// </summary>
 internal sealed class InstrumentedTokenProvider(ITokenProvider inner, string vendor, OperatorMetrics metrics) : ITokenProvider, IDisposable
 {
@@ -107,7 +107,7 @@ internal sealed class InstrumentedTokenProvider(ITokenProvider inner, string ven
     private void Finish(Activity? activity, string operation, string outcome, long started)
     {
         var elapsed = Stopwatch.GetTimestamp() - started;
-        VendorTime.Add(elapsed);
+        ReconcileWaits.AddVendor(elapsed);
         activity?.SetTag("servicetoken.outcome", outcome);
         metrics.RecordProviderRequest(vendor, operation, outcome, Stopwatch.GetElapsedTime(0, elapsed));
     }

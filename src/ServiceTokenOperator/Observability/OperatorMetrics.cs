@@ -12,6 +12,7 @@ internal sealed class OperatorMetrics
 {
     public const string ReconcileDuration = "servicetoken_reconcile_duration_seconds";
     public const string ReconcileOverhead = "servicetoken_reconcile_overhead_seconds";
+    public const string ReconcileThrottle = "servicetoken_reconcile_client_throttle_seconds";
     public const string ProviderRequests = "servicetoken_provider_requests_total";
     public const string ProviderRequestDuration = "servicetoken_provider_request_duration_seconds";
     public const string Rotations = "servicetoken_rotations_total";
@@ -30,6 +31,7 @@ internal sealed class OperatorMetrics
 
     private readonly Histogram<double> _reconcileDuration;
     private readonly Histogram<double> _reconcileOverhead;
+    private readonly Histogram<double> _reconcileThrottle;
     private readonly Counter<long> _providerRequests;
     private readonly Histogram<double> _providerDuration;
     private readonly Counter<long> _rotations;
@@ -44,7 +46,10 @@ internal sealed class OperatorMetrics
         _reconcileDuration = meter.CreateHistogram(ReconcileDuration, unit: null, "Duration of a reconcile, by controller and result.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _reconcileOverhead = meter.CreateHistogram(ReconcileOverhead, unit: null,
-            "Duration of a ServiceToken reconcile minus the time it spent awaiting vendor calls: the operator's own cost.",
+            "Duration of a ServiceToken reconcile minus the time it spent awaiting vendor calls and the client rate limiter: the operator's own cost.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
+        _reconcileThrottle = meter.CreateHistogram(ReconcileThrottle, unit: null,
+            "Time a ServiceToken reconcile waited on the Kubernetes client's rate limiter (--kube-api-qps, --kube-api-burst).",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
         _providerRequests = meter.CreateCounter<long>(ProviderRequests, unit: null, "Vendor API operations, by vendor, operation and outcome.");
         _providerDuration = meter.CreateHistogram(ProviderRequestDuration, unit: null, "Duration of vendor API operations, by vendor, operation and outcome.",
@@ -65,11 +70,13 @@ internal sealed class OperatorMetrics
     /// <summary>Attaches the work queues whose depth is reported.</summary>
     public void ObserveQueues(Func<IEnumerable<(string Controller, int Depth)>> queues) => _queues = queues;
 
-    public void RecordReconcile(string controller, string result, TimeSpan duration, TimeSpan? vendorTime)
+    public void RecordReconcile(string controller, string result, TimeSpan duration, ReconcileWaits? waits)
     {
         _reconcileDuration.Record(duration.TotalSeconds, new("controller", controller), new("result", result));
-        if (vendorTime is { } vendor)
-            _reconcileOverhead.Record(Math.Max(0, (duration - vendor).TotalSeconds), new KeyValuePair<string, object?>("result", result));
+        if (waits is null) return;
+        var tag = new KeyValuePair<string, object?>("result", result);
+        _reconcileOverhead.Record(Math.Max(0, (duration - waits.Vendor - waits.Throttle).TotalSeconds), tag);
+        _reconcileThrottle.Record(waits.Throttle.TotalSeconds, tag);
     }
 
     public void RecordProviderRequest(string vendor, string operation, string outcome, TimeSpan duration)

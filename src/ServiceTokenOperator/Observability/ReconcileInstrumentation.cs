@@ -5,7 +5,7 @@ namespace ServiceTokenOperator.Observability;
 
 /// <summary>
 /// Wraps a reconciler for the work queue: a span per reconcile (vendor spans nest under it), its duration by
-/// result, and, where asked, the overhead: the duration minus the time awaited on vendor calls. Log lines written
+/// result, and, where asked, the overhead: the duration minus the time awaited on vendor calls and on the client rate limiter. Log lines written
 /// during the reconcile carry its controller and key as a scope, so structured logs can be filtered per object.
 /// </summary>
 internal static class ReconcileInstrumentation
@@ -19,7 +19,7 @@ internal static class ReconcileInstrumentation
             using var activity = OperatorTelemetry.Source.StartActivity($"reconcile {controller}", ActivityKind.Internal);
             activity?.SetTag("servicetoken.controller", controller);
             activity?.SetTag("servicetoken.key", key.ToString());
-            var vendorTime = VendorTime.Begin();
+            var waits = ReconcileWaits.Begin();
             var started = Stopwatch.GetTimestamp();
             var result = "error";
             try
@@ -38,7 +38,7 @@ internal static class ReconcileInstrumentation
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 activity?.SetTag("servicetoken.result", result);
                 if (result is "error" or "failed") activity?.SetStatus(ActivityStatusCode.Error, result);
-                metrics.RecordReconcile(controller, result, elapsed, measureOverhead ? vendorTime.Elapsed : null);
+                metrics.RecordReconcile(controller, result, elapsed, measureOverhead ? waits : null);
             }
         };
 

@@ -10,7 +10,9 @@ namespace ServiceTokenOperator.Runtime;
 /// <summary>
 /// Lists and watches any resource through the custom-objects endpoints of KubernetesClient, which address the core
 /// group too (<c>/api/v1/...</c> when the group is empty). Restricted to one namespace when
-/// <paramref name="namespaceScope"/> is set; across all namespaces otherwise.
+/// <paramref name="namespaceScope"/> is set; across all namespaces otherwise. For <see cref="PartialObjectMetadata"/> it
+/// asks the server for metadata only, so that the data of objects the operator only needs to know exist (Secrets it
+/// does not manage) never crosses the wire.
 /// </summary>
 internal sealed class KubernetesResourceSource<T>(IKubernetes client, ResourceType type, string? namespaceScope = null, TimeProvider? time = null)
     : IResourceSource<T>
@@ -25,16 +27,20 @@ internal sealed class KubernetesResourceSource<T>(IKubernetes client, ResourceTy
 
     private readonly string? _namespace = type.Namespaced ? namespaceScope : null;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Dictionary<string, IReadOnlyList<string>>? _listHeaders = MetadataOnly ? new() { ["Accept"] = PartialObjectMetadata.ListAccept } : null;
+    private readonly Dictionary<string, IReadOnlyList<string>>? _watchHeaders = MetadataOnly ? new() { ["Accept"] = PartialObjectMetadata.WatchAccept } : null;
+
+    private static bool MetadataOnly => typeof(T) == typeof(PartialObjectMetadata);
 
     public async Task<ResourcePage<T>> ListAsync(string? labelSelector, string? continueToken, int limit, CancellationToken ct)
     {
         using var response = _namespace is null
             ? await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<ResourceList<T>>(
                 type.Group, type.Version, type.Plural, continueParameter: continueToken, labelSelector: labelSelector,
-                limit: limit, cancellationToken: ct).ConfigureAwait(false)
+                limit: limit, customHeaders: _listHeaders, cancellationToken: ct).ConfigureAwait(false)
             : await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<ResourceList<T>>(
                 type.Group, type.Version, _namespace, type.Plural, continueParameter: continueToken,
-                labelSelector: labelSelector, limit: limit, cancellationToken: ct).ConfigureAwait(false);
+                labelSelector: labelSelector, limit: limit, customHeaders: _listHeaders, cancellationToken: ct).ConfigureAwait(false);
         var list = response.Body;
         var items = list.Items ?? [];
         FillTypeMeta(items, list);
@@ -101,15 +107,20 @@ internal sealed class KubernetesResourceSource<T>(IKubernetes client, ResourceTy
         }
     }
 
+    // What KubernetesClient's WatchList*CustomObjectAsync do, plus the Accept header a metadata-only watch needs: those
+    // take no headers, so the list-with-watch call and its WatchAsync extension (marked obsolete in favour of them) it is.
+#pragma warning disable CS0618
     private IAsyncEnumerable<(WatchEventType, object)> StartWatch(
         string resourceVersion, string? labelSelector, int timeoutSeconds, Action<Exception> onError, CancellationToken ct) =>
-        _namespace is null
-            ? client.CustomObjects.WatchListClusterCustomObjectAsync(
+        (_namespace is null
+            ? client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync(
                 type.Group, type.Version, type.Plural, allowWatchBookmarks: true, labelSelector: labelSelector,
-                resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct)
-            : client.CustomObjects.WatchListNamespacedCustomObjectAsync(
+                resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, customHeaders: _watchHeaders, cancellationToken: ct)
+            : client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync(
                 type.Group, type.Version, _namespace, type.Plural, allowWatchBookmarks: true, labelSelector: labelSelector,
-                resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct);
+                resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, customHeaders: _watchHeaders, cancellationToken: ct))
+        .WatchAsync<object, object>(onError, ct);
+#pragma warning restore CS0618
 
     private static T? Convert(object? raw) => raw switch
     {

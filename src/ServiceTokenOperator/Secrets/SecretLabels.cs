@@ -3,10 +3,13 @@ namespace ServiceTokenOperator.Secrets;
 /// <summary>Labels and annotations the operator puts on the Secrets it writes (design.md §3).</summary>
 internal static class SecretLabels
 {
-    /// <summary>The Secret informer watches only Secrets with this label, so unrelated Secrets cost no memory.</summary>
+    /// <summary>The Secret informer caches whole objects only of Secrets with this label; the others are watched as metadata alone.</summary>
     public const string ManagedBy = "servicetoken.dev/managed-by";
     public const string ManagedByValue = "servicetoken-operator";
     public const string ManagedBySelector = ManagedBy + "=" + ManagedByValue;
+
+    /// <summary>Every other Secret (<c>!=</c> also matches Secrets without the label): the complement of <see cref="ManagedBySelector"/>.</summary>
+    public const string NotManagedBySelector = ManagedBy + "!=" + ManagedByValue;
 
     public const string TokenId = "servicetoken.dev/token-id";
     public const string Revision = "servicetoken.dev/revision";

@@ -27,6 +27,7 @@ public sealed class OperatorOptionsTests
         Assert.Equal("text", options.LogFormat);
         Assert.Equal(LogLevel.Information, options.LogLevel);
         Assert.Equal("servicetoken-operator", options.EffectiveLeaseName);
+        Assert.Equal(OperatorOptions.Unlimited, options.KubeApiQps);
     }
 
     [Fact]
@@ -87,7 +88,8 @@ public sealed class OperatorOptionsTests
     [InlineData("--namespaces=,", "--namespaces: \",\" names no namespace")]
     [InlineData("--selector=a=b,,c", "--selector: \"a=b,,c\" is not a label selector")]
     [InlineData("--selector=a;b", "--selector: \"a;b\" is not a label selector")]
-    [InlineData("--kube-api-qps=-1", "--kube-api-qps: \"-1\" is not a positive number")]
+    [InlineData("--kube-api-qps=-2", "--kube-api-qps: \"-2\" is not a positive number or -1 (no client-side limit)")]
+    [InlineData("--kube-api-qps=0", "--kube-api-qps: \"0\" is not a positive number or -1 (no client-side limit)")]
     [InlineData("--kube-api-burst=0", "--kube-api-burst: \"0\" is not a positive number")]
     [InlineData("--workers=0", "--workers: \"0\" is not a positive number")]
     [InlineData("--lease-duration=soon", "--lease-duration: \"soon\" is not a duration")]

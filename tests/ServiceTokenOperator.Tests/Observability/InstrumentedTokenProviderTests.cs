@@ -1,4 +1,5 @@
 using ServiceTokenOperator.Api.V1Alpha1;
+using ServiceTokenOperator.Hosting;
 using ServiceTokenOperator.Observability;
 using ServiceTokenOperator.Providers;
 using ServiceTokenOperator.Runtime;
@@ -115,6 +116,33 @@ public sealed class InstrumentedTokenProviderTests : IDisposable
         Assert.Equal("servicetoken", duration.Tags["controller"]);
         Assert.True(duration.Value >= 0.3, $"duration {duration.Value}");
         Assert.True(overhead.Value < duration.Value - 0.29, $"overhead {overhead.Value} of {duration.Value}");
+    }
+
+    [Fact]
+    public async Task Wrap_ReconcileThrottledByTheClientRateLimiter_OverheadExcludesTheWait()
+    {
+        // Five requests a second after the first: the second waits 200 ms on the client's own budget, not on the operator.
+        using var client = new HttpClient(new ClientRateLimiter(qps: 5, burst: 1, TimeProvider.System) { InnerHandler = new NoContent() });
+        var reconcile = ReconcileInstrumentation.Wrap<string>("servicetoken", async (_, ct) =>
+        {
+            await client.GetAsync(new Uri("http://127.0.0.1/"), ct);
+            await client.GetAsync(new Uri("http://127.0.0.1/"), ct);
+            return ReconcileResult.Done;
+        }, _capture.Metrics, measureOverhead: true);
+
+        await reconcile("default/t1", CancellationToken.None);
+
+        var duration = Assert.Single(_capture.Of(OperatorMetrics.ReconcileDuration)).Value;
+        var throttle = Assert.Single(_capture.Of(OperatorMetrics.ReconcileThrottle)).Value;
+        var overhead = Assert.Single(_capture.Of(OperatorMetrics.ReconcileOverhead)).Value;
+        Assert.True(throttle >= 0.15, $"throttle {throttle}");
+        Assert.True(overhead < duration - 0.15, $"overhead {overhead} of {duration}");
+    }
+
+    private sealed class NoContent : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.NoContent));
     }
 
     [Fact]
