@@ -266,16 +266,18 @@ internal sealed class KubeRequestHandler(
             return;
         }
 
+        // Reads negotiate their representation before touching the store, as the apiserver's get/list handlers do.
+        var output = verb is "get" or "list" or "watch" ? ContentNegotiation.Negotiate(context.Request.Headers.Accept.ToString(), type.IsCustom) : null;
         switch (verb)
         {
             case "get":
-                await WriteObjectsAsync(context, type, [store.Get(type, ns, name!)], single: true);
+                await GetAsync(context, type, ns, name!, output);
                 return;
             case "list":
-                await ListAsync(context, type, ns);
+                await ListAsync(context, type, ns, output);
                 return;
             case "watch":
-                await _watches.WatchAsync(context, type, ns, name, WantsTable(context));
+                await _watches.WatchAsync(context, type, ns, name, output);
                 return;
             case "create" when name is null:
                 {
@@ -318,28 +320,75 @@ internal sealed class KubeRequestHandler(
         _ => throw KubeApiException.BadRequest($"fieldValidation parameter unsupported: {value}"),
     };
 
-    private async Task ListAsync(HttpContext context, ResourceType type, string? ns)
+    private async Task GetAsync(HttpContext context, ResourceType type, string? ns, string name, OutputConversion? output)
     {
+        var obj = store.Get(type, ns, name);
+        switch (output)
+        {
+            case { IsTable: true }:
+                await WriteTableAsync(context, type, [obj], store.CurrentResourceVersion, null, output);
+                return;
+            case { IsPartialObject: true }:
+                await WriteJsonAsync(context, 200, PartialObjectMetadata.From(obj, output.ApiVersion));
+                return;
+            case { IsPartialList: true }:
+                throw new KubeApiException(406, "NotAcceptable", $"you requested PartialObjectMetadataList, but the requested object is not a list ({GoTypeName(type, list: false)})");
+            default:
+                await WriteJsonAsync(context, 200, obj);
+                return;
+        }
+    }
+
+    private async Task ListAsync(HttpContext context, ResourceType type, string? ns, OutputConversion? output)
+    {
+        if (output is { IsPartialObject: true })
+        {
+            throw new KubeApiException(406, "NotAcceptable", $"you requested PartialObjectMetadata, but the requested object is a list ({GoTypeName(type, list: true)})");
+        }
+
         var query = context.Request.Query;
         var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) ? l : 0;
         var continueToken = query["continue"].ToString();
         var (exact, minimum) = ListResourceVersion(query["resourceVersion"].ToString(), query["resourceVersionMatch"].ToString(), continueToken);
         var result = store.List(type, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]), limit,
-            continueToken.Length == 0 ? null : continueToken, exact, minimum);
-        if (WantsTable(context))
+            continueToken.Length == 0 ? null : continueToken, exact, minimum, output is { IsPartialList: true } ? output.ApiVersion : null);
+        if (output is { IsTable: true })
         {
-            var table = tables.Convert(type, result.Items, result.ResourceVersion, IncludeObject(context));
-            if (result.Continue is not null)
-            {
-                table["metadata"]!["continue"] = result.Continue;
-            }
-
-            await WriteJsonAsync(context, 200, table);
+            await WriteTableAsync(context, type, result.Items, result.ResourceVersion, result.Continue, output);
             return;
         }
 
-        await WriteJsonAsync(context, 200, ListOf(type, result.Items, result.ResourceVersion, result.Continue, result.RemainingItemCount));
+        var list = ListOf(type, result.Items, result.ResourceVersion, result.Continue, result.RemainingItemCount);
+        if (output is { IsPartialList: true })
+        {
+            // The store already projected each item to PartialObjectMetadata; v1beta1's list has no remainingItemCount.
+            list["kind"] = OutputConversion.PartialList;
+            list["apiVersion"] = output.ApiVersion;
+            if (output.ApiVersion.EndsWith("/v1beta1", StringComparison.Ordinal))
+            {
+                list["metadata"]!.AsObject().Remove("remainingItemCount");
+            }
+        }
+
+        await WriteJsonAsync(context, 200, list);
     }
+
+    private async Task WriteTableAsync(HttpContext context, ResourceType type, IReadOnlyList<JsonObject> objects, string rv, string? continueToken, OutputConversion output)
+    {
+        var table = tables.Convert(type, objects, rv, IncludeObject(context));
+        table["apiVersion"] = output.ApiVersion;
+        if (continueToken is not null)
+        {
+            table["metadata"]!["continue"] = continueToken;
+        }
+
+        await WriteJsonAsync(context, 200, table);
+    }
+
+    /// <summary>How Go's %T names the stored type in the apiserver's NotAcceptable messages.</summary>
+    private static string GoTypeName(ResourceType type, bool list) => type.IsCustom
+        ? list ? "*unstructured.UnstructuredList" : "*unstructured.Unstructured"
+        : $"*{(type.Group.Length == 0 ? "core" : type.Group.Split('.')[0])}.{type.Kind}{(list ? "List" : string.Empty)}";
 
     /// <summary>
     /// A list's resourceVersion and resourceVersionMatch: unset or "0" is any (the sandbox always serves the
@@ -398,20 +447,6 @@ internal sealed class KubeRequestHandler(
             ["items"] = new JsonArray(items.Select(i => (JsonNode)i).ToArray()),
         };
     }
-
-    private async Task WriteObjectsAsync(HttpContext context, ResourceType type, IReadOnlyList<JsonObject> objects, bool single)
-    {
-        if (WantsTable(context))
-        {
-            await WriteJsonAsync(context, 200, tables.Convert(type, objects, store.CurrentResourceVersion, IncludeObject(context)));
-            return;
-        }
-
-        await WriteJsonAsync(context, 200, single ? objects[0] : ListOf(type, objects, store.CurrentResourceVersion, null, null));
-    }
-
-    internal static bool WantsTable(HttpContext context) =>
-        context.Request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
 
     private static bool IncludeObject(HttpContext context) => context.Request.Query["includeObject"].ToString() == "Object";
 
