@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
 
@@ -272,6 +273,24 @@ public sealed class KubeApiServerMetadataTests
         Assert.Equal(406, protobufOnly);
         Assert.Equal(200, protobufMetadata);
         Assert.Equal("PartialObjectMetadataList", list["kind"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Kubectl_GetSecrets_TableAllNamespacesAndYamlStillServed()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        using var kubectl = new Kubectl(world.Server);
+        await CreateSecretAsync(world, "s1");
+
+        var table = await kubectl.OkAsync("get", "secrets", "-A");
+        var yaml = await kubectl.OkAsync("get", "secrets", "-o", "yaml");
+
+        var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["NAMESPACE", "NAME", "TYPE", "DATA", "AGE"], Regex.Split(lines[0].Trim(), "\\s+"));
+        Assert.Equal(["default", "s1", "Opaque", "1"], Regex.Split(lines[1].Trim(), "\\s+").Take(4));
+        Assert.Contains("kind: List", yaml, StringComparison.Ordinal);
+        Assert.Contains("kind: Secret", yaml, StringComparison.Ordinal);
+        Assert.Contains($"token: {SecretValue}", yaml, StringComparison.Ordinal);
     }
 
     private static Task<V1Secret> CreateSecretAsync(KubeTestWorld world, string name, Dictionary<string, string>? labels = null) =>
