@@ -276,6 +276,40 @@ public sealed class KubeApiServerMetadataTests
     }
 
     [Fact]
+    public async Task Writes_WithMetadataAccept_AnswerPartialObjectMetadata()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        await world.CreateWidgetCrdAsync();
+        var secret = """{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s1","finalizers":["example.dev/hold"]},"data":{"token":"c3VwZXItc2VjcmV0LXZhbHVl"}}""";
+
+        var (createCode, created, _) = await world.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/secrets", secret, accept: Meta);
+        var (patchCode, patched, _) = await world.SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default/secrets/s1", """{"metadata":{"finalizers":null}}""", "application/merge-patch+json", Meta);
+        await world.CreateWidgetAsync(KubeTestWorld.Widget("w1", 3));
+        var (deleteCode, deleted, _) = await world.SendAsync(HttpMethod.Delete, "/apis/example.dev/v1/namespaces/default/widgets/w1", accept: Meta);
+        var (collectionCode, collection, _) = await world.SendAsync(HttpMethod.Delete, "/api/v1/namespaces/default/secrets", accept: MetaList);
+
+        Assert.Equal((201, 200, 200, 200), (createCode, patchCode, deleteCode, collectionCode));
+        Assert.Equal(("PartialObjectMetadata", "example.dev/hold"), (created["kind"]!.GetValue<string>(), created["metadata"]!["finalizers"]![0]!.GetValue<string>()));
+        Assert.Equal(["kind", "apiVersion", "metadata"], patched.Select(p => p.Key));
+        Assert.Null(patched["metadata"]!["finalizers"]);
+        Assert.Equal(("PartialObjectMetadata", "w1"), (deleted["kind"]!.GetValue<string>(), deleted["metadata"]!["name"]!.GetValue<string>()));
+        Assert.Equal("PartialObjectMetadataList", collection["kind"]!.GetValue<string>());
+        Assert.Equal(["s1"], Names(collection));
+        Assert.Equal(["kind", "apiVersion", "metadata"], collection["items"]![0]!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
+    public async Task Create_UnacceptableAccept_Answers406BeforeWriting()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+
+        var (code, _, _) = await world.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/secrets", """{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s1"}}""", accept: "application/json;as=Foo;g=meta.k8s.io;v=v1");
+        var (getCode, _, _) = await world.SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/secrets/s1");
+
+        Assert.Equal((406, 404), (code, getCode));
+    }
+
+    [Fact]
     public async Task Kubectl_GetSecrets_TableAllNamespacesAndYamlStillServed()
     {
         await using var world = await KubeTestWorld.StartAsync();
