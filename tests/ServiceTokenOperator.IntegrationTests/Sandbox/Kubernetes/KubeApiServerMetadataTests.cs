@@ -120,6 +120,45 @@ public sealed class KubeApiServerMetadataTests
         Assert.Equal(expected, Names(list));
     }
 
+    [Theory]
+    [InlineData("!servicetoken.dev/managed-by", new[] { "plain", "tier-a", "tier-c" })]
+    [InlineData("servicetoken.dev/managed-by!=servicetoken-operator", new[] { "plain", "tier-a", "tier-c" })]
+    [InlineData("tier notin (a,b)", new[] { "managed", "plain", "tier-c" })]
+    [InlineData("!servicetoken.dev/managed-by,tier in (a,c)", new[] { "tier-a", "tier-c" })]
+    public async Task Watch_NegativeLabelSelectors_SeeOnlySelectedSecrets(string selector, string[] expected)
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        var rv = (await world.Client.CoreV1.ListNamespacedSecretAsync("default")).Metadata.ResourceVersion;
+        await using var watch = await WatchStream.OpenAsync(world, $"/api/v1/namespaces/default/secrets?watch=true&labelSelector={Uri.EscapeDataString(selector)}&resourceVersion={rv}", Meta);
+
+        await CreateSecretAsync(world, "plain");
+        await CreateSecretAsync(world, "managed", new Dictionary<string, string> { [ManagedBy] = "servicetoken-operator" });
+        await CreateSecretAsync(world, "tier-a", new Dictionary<string, string> { ["tier"] = "a" });
+        await CreateSecretAsync(world, "tier-c", new Dictionary<string, string> { ["tier"] = "c" });
+
+        // Every selector selects this last one, so the stream has shown all it will once it arrives.
+        await CreateSecretAsync(world, "zz-last", new Dictionary<string, string> { ["tier"] = "c" });
+        var seen = new List<string>();
+        while ((await watch.NextChangeAsync())?["object"]?["metadata"]?["name"]?.GetValue<string>() is { } name && name != "zz-last")
+        {
+            seen.Add(name);
+        }
+
+        Assert.Equal(expected, seen.Order());
+    }
+
+    [Fact]
+    public async Task Watch_AsPartialObjectMetadataList_EndsAtTheFirstEvent()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        var rv = (await world.Client.CoreV1.ListNamespacedSecretAsync("default")).Metadata.ResourceVersion;
+        await using var watch = await WatchStream.OpenAsync(world, $"/api/v1/namespaces/default/secrets?watch=true&resourceVersion={rv}", MetaList);
+
+        await CreateSecretAsync(world, "s1");
+
+        Assert.Null(await watch.NextAsync());
+    }
+
     [Fact]
     public async Task List_FieldSelectorAndExactResourceVersion_HonouredForMetadata()
     {
