@@ -305,7 +305,7 @@ internal sealed class KubeRequestHandler(
                 {
                     var deleteOptions = await ReadDeleteOptionsAsync(context);
                     var deleted = store.DeleteCollection(type, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]), deleteOptions);
-                    await WriteJsonAsync(context, 200, Represent(context, type, ListOf(type, deleted, store.CurrentResourceVersion, null, null), output));
+                    await WriteJsonAsync(context, 200, Represent(context, type, ListOf(type, deleted, store.CurrentResourceVersion, null, null), output, list: true));
                     return;
                 }
 
@@ -328,14 +328,13 @@ internal sealed class KubeRequestHandler(
     /// A response object in the negotiated representation (response.go <c>doTransformObject</c>): a Status is never
     /// converted; asking a single object for a list, or a list for a single object, is 406 even after a write.
     /// </summary>
-    private JsonObject Represent(HttpContext context, ResourceType type, JsonObject result, OutputConversion? output)
+    private JsonObject Represent(HttpContext context, ResourceType type, JsonObject result, OutputConversion? output, bool list = false)
     {
         if (output is null || result["kind"]?.GetValue<string>() == "Status")
         {
             return result;
         }
 
-        var list = result["items"] is JsonArray;
         var items = list ? result["items"]!.AsArray().Select(i => i!.AsObject()).ToList() : [result];
         if (output.IsTable)
         {
@@ -396,7 +395,7 @@ internal sealed class KubeRequestHandler(
         var list = ListOf(type, result.Items, result.ResourceVersion, result.Continue, result.RemainingItemCount);
 
         // The store already projected each item of a metadata list, so no Secret data was copied.
-        await WriteJsonAsync(context, 200, output is { IsPartialList: true } ? AsPartialList(list, output) : Represent(context, type, list, output));
+        await WriteJsonAsync(context, 200, output is { IsPartialList: true } ? AsPartialList(list, output) : Represent(context, type, list, output, list: true));
     }
 
     /// <summary>How Go's %T names the stored type in the apiserver's NotAcceptable messages.</summary>
