@@ -266,43 +266,46 @@ internal sealed class KubeRequestHandler(
             return;
         }
 
+        // Every verb negotiates its representation before touching the store, as the apiserver's handlers do
+        // (get.go, create.go, update.go, patch.go, delete.go), and answers in it (response.go transformResponseObject).
+        var output = ContentNegotiation.Negotiate(context.Request.Headers.Accept.ToString(), type.IsCustom);
         switch (verb)
         {
             case "get":
-                await WriteObjectsAsync(context, type, [store.Get(type, ns, name!)], single: true);
+                await GetAsync(context, type, ns, name!, output);
                 return;
             case "list":
-                await ListAsync(context, type, ns);
+                await ListAsync(context, type, ns, output);
                 return;
             case "watch":
-                await _watches.WatchAsync(context, type, ns, name, WantsTable(context));
+                await _watches.WatchAsync(context, type, ns, name, output);
                 return;
             case "create" when name is null:
                 {
                     var body = await ReadObjectAsync(context);
                     var created = store.Create(type, ns, body, options);
-                    await WriteResultAsync(context, 201, created, options);
+                    await WriteResultAsync(context, 201, Represent(context, type, created, output), options);
                     return;
                 }
 
             case "update" when name is not null:
                 {
                     var body = await ReadObjectAsync(context);
-                    await WriteResultAsync(context, 200, store.Update(type, ns, name, body, status, options), options);
+                    await WriteResultAsync(context, 200, Represent(context, type, store.Update(type, ns, name, body, status, options), output), options);
                     return;
                 }
 
             case "patch" when name is not null:
-                await PatchAsync(context, type, ns, name, status, options);
+                await PatchAsync(context, type, ns, name, status, options, output);
                 return;
             case "delete":
-                await DeleteAsync(context, type, ns, name!);
+                await DeleteAsync(context, type, ns, name!, output);
                 return;
             case "deletecollection":
                 {
                     var deleteOptions = await ReadDeleteOptionsAsync(context);
                     var deleted = store.DeleteCollection(type, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]), deleteOptions);
-                    await WriteJsonAsync(context, 200, ListOf(type, deleted, store.CurrentResourceVersion, null, null));
+                    await WriteJsonAsync(context, 200, Represent(context, type, ListOf(type, deleted, store.CurrentResourceVersion, null, null), output, list: true));
                     return;
                 }
 
@@ -318,28 +321,87 @@ internal sealed class KubeRequestHandler(
         _ => throw KubeApiException.BadRequest($"fieldValidation parameter unsupported: {value}"),
     };
 
-    private async Task ListAsync(HttpContext context, ResourceType type, string? ns)
+    private async Task GetAsync(HttpContext context, ResourceType type, string? ns, string name, OutputConversion? output) =>
+        await WriteJsonAsync(context, 200, Represent(context, type, store.Get(type, ns, name), output));
+
+    /// <summary>
+    /// A response object in the negotiated representation (response.go <c>doTransformObject</c>): a Status is never
+    /// converted; asking a single object for a list, or a list for a single object, is 406 even after a write.
+    /// </summary>
+    private JsonObject Represent(HttpContext context, ResourceType type, JsonObject result, OutputConversion? output, bool list = false)
     {
+        if (output is null || result["kind"]?.GetValue<string>() == "Status")
+        {
+            return result;
+        }
+
+        var items = list ? result["items"]!.AsArray().Select(i => i!.AsObject()).ToList() : [result];
+        if (output.IsTable)
+        {
+            var rv = list ? result["metadata"]?["resourceVersion"]?.GetValue<string>() ?? store.CurrentResourceVersion : store.CurrentResourceVersion;
+            var table = tables.Convert(type, items, rv, IncludeObject(context));
+            table["apiVersion"] = output.ApiVersion;
+            if (result["metadata"]?["continue"] is { } continueToken)
+            {
+                table["metadata"]!["continue"] = continueToken.DeepClone();
+            }
+
+            return table;
+        }
+
+        if (output.IsPartialObject)
+        {
+            return list
+                ? throw new KubeApiException(406, "NotAcceptable", $"you requested PartialObjectMetadata, but the requested object is a list ({GoTypeName(type, list: true)})")
+                : PartialObjectMetadata.From(result, output.ApiVersion);
+        }
+
+        if (!list)
+        {
+            throw new KubeApiException(406, "NotAcceptable", $"you requested PartialObjectMetadataList, but the requested object is not a list ({GoTypeName(type, list: false)})");
+        }
+
+        result["items"] = new JsonArray(items.Select(i => (JsonNode)PartialObjectMetadata.From(i, output.ApiVersion)).ToArray());
+        return AsPartialList(result, output);
+    }
+
+    /// <summary>Relabels a list whose items are already PartialObjectMetadata; v1beta1's list has no remainingItemCount.</summary>
+    private static JsonObject AsPartialList(JsonObject list, OutputConversion output)
+    {
+        list["kind"] = OutputConversion.PartialList;
+        list["apiVersion"] = output.ApiVersion;
+        if (output.ApiVersion.EndsWith("/v1beta1", StringComparison.Ordinal))
+        {
+            list["metadata"]!.AsObject().Remove("remainingItemCount");
+        }
+
+        return list;
+    }
+
+    private async Task ListAsync(HttpContext context, ResourceType type, string? ns, OutputConversion? output)
+    {
+        // The apiserver lists first and then fails the transform; the answer is the same without the work.
+        if (output is { IsPartialObject: true })
+        {
+            throw new KubeApiException(406, "NotAcceptable", $"you requested PartialObjectMetadata, but the requested object is a list ({GoTypeName(type, list: true)})");
+        }
+
         var query = context.Request.Query;
         var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) ? l : 0;
         var continueToken = query["continue"].ToString();
         var (exact, minimum) = ListResourceVersion(query["resourceVersion"].ToString(), query["resourceVersionMatch"].ToString(), continueToken);
         var result = store.List(type, ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]), limit,
-            continueToken.Length == 0 ? null : continueToken, exact, minimum);
-        if (WantsTable(context))
-        {
-            var table = tables.Convert(type, result.Items, result.ResourceVersion, IncludeObject(context));
-            if (result.Continue is not null)
-            {
-                table["metadata"]!["continue"] = result.Continue;
-            }
+            continueToken.Length == 0 ? null : continueToken, exact, minimum, output is { IsPartialList: true } ? output.ApiVersion : null);
+        var list = ListOf(type, result.Items, result.ResourceVersion, result.Continue, result.RemainingItemCount);
 
-            await WriteJsonAsync(context, 200, table);
-            return;
-        }
-
-        await WriteJsonAsync(context, 200, ListOf(type, result.Items, result.ResourceVersion, result.Continue, result.RemainingItemCount));
+        // The store already projected each item of a metadata list, so no Secret data was copied.
+        await WriteJsonAsync(context, 200, output is { IsPartialList: true } ? AsPartialList(list, output) : Represent(context, type, list, output, list: true));
     }
+
+    /// <summary>How Go's %T names the stored type in the apiserver's NotAcceptable messages.</summary>
+    private static string GoTypeName(ResourceType type, bool list) => type.IsCustom
+        ? list ? "*unstructured.UnstructuredList" : "*unstructured.Unstructured"
+        : $"*{(type.Group.Length == 0 ? "core" : type.Group.Split('.')[0])}.{type.Kind}{(list ? "List" : string.Empty)}";
 
     /// <summary>
     /// A list's resourceVersion and resourceVersionMatch: unset or "0" is any (the sandbox always serves the
@@ -399,23 +461,9 @@ internal sealed class KubeRequestHandler(
         };
     }
 
-    private async Task WriteObjectsAsync(HttpContext context, ResourceType type, IReadOnlyList<JsonObject> objects, bool single)
-    {
-        if (WantsTable(context))
-        {
-            await WriteJsonAsync(context, 200, tables.Convert(type, objects, store.CurrentResourceVersion, IncludeObject(context)));
-            return;
-        }
-
-        await WriteJsonAsync(context, 200, single ? objects[0] : ListOf(type, objects, store.CurrentResourceVersion, null, null));
-    }
-
-    internal static bool WantsTable(HttpContext context) =>
-        context.Request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
-
     private static bool IncludeObject(HttpContext context) => context.Request.Query["includeObject"].ToString() == "Object";
 
-    private async Task PatchAsync(HttpContext context, ResourceType type, string? ns, string name, bool status, WriteOptions options)
+    private async Task PatchAsync(HttpContext context, ResourceType type, string? ns, string name, bool status, WriteOptions options, OutputConversion? output)
     {
         var contentType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
         var text = await ReadBodyAsync(context);
@@ -470,7 +518,7 @@ internal sealed class KubeRequestHandler(
         }
 
         var (result, created) = store.Patch(type, ns, name, patch, status, apply, options);
-        await WriteResultAsync(context, created ? 201 : 200, result, options);
+        await WriteResultAsync(context, created ? 201 : 200, Represent(context, type, result, output), options);
     }
 
     private static JsonNode? WithoutNulls(JsonNode? node)
@@ -492,7 +540,7 @@ internal sealed class KubeRequestHandler(
     private static JsonObject AsObject(JsonNode? node) =>
         node as JsonObject ?? throw KubeApiException.BadRequest("the patch produced something other than an object");
 
-    private async Task DeleteAsync(HttpContext context, ResourceType type, string? ns, string name)
+    private async Task DeleteAsync(HttpContext context, ResourceType type, string? ns, string name, OutputConversion? output)
     {
         var options = await ReadDeleteOptionsAsync(context);
         var (obj, removed) = store.Delete(type, ns, name, options);
@@ -502,7 +550,7 @@ internal sealed class KubeRequestHandler(
             return;
         }
 
-        await WriteJsonAsync(context, 200, obj);
+        await WriteJsonAsync(context, 200, Represent(context, type, obj, output));
     }
 
     private static async Task<DeleteOptions> ReadDeleteOptionsAsync(HttpContext context)

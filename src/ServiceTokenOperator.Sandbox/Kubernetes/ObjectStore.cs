@@ -61,10 +61,13 @@ internal sealed class ObjectStore
 
     /// <summary>
     /// Lists the current state, or with <paramref name="exactRv"/> the state as it was at that resourceVersion
-    /// (rebuilt from the watch cache; 410 Expired once compacted, 504 when it is still in the future).
+    /// (rebuilt from the watch cache; 410 Expired once compacted, 504 when it is still in the future). With
+    /// <paramref name="partialApiVersion"/> each item is its PartialObjectMetadata of that meta.k8s.io version,
+    /// so a metadata-only list never copies Secret data.
     /// </summary>
-    public ListResult List(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, int limit, string? continueToken, long? exactRv = null, long? minimumRv = null)
+    public ListResult List(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, int limit, string? continueToken, long? exactRv = null, long? minimumRv = null, string? partialApiVersion = null)
     {
+        Func<JsonObject, ResourceType, JsonObject> present = partialApiVersion is null ? Present : (stored, _) => PartialObjectMetadata.From(stored, partialApiVersion);
         lock (_gate)
         {
             var wanted = exactRv ?? minimumRv ?? 0;
@@ -88,19 +91,19 @@ internal sealed class ObjectStore
             var rv = (exactRv ?? _rv).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (limit <= 0)
             {
-                return new ListResult(matching.Select(p => Present(p.Value, type)).ToList(), rv, null, null);
+                return new ListResult(matching.Select(p => present(p.Value, type)).ToList(), rv, null, null);
             }
 
             var page = matching.Take(limit + 1).ToList();
             if (page.Count <= limit)
             {
-                return new ListResult(page.Select(p => Present(p.Value, type)).ToList(), rv, null, null);
+                return new ListResult(page.Select(p => present(p.Value, type)).ToList(), rv, null, null);
             }
 
             page.RemoveAt(page.Count - 1);
             var remaining = matching.Count() - limit;
             var next = Convert.ToBase64String(Encoding.UTF8.GetBytes(page[^1].Key));
-            return new ListResult(page.Select(p => Present(p.Value, type)).ToList(), rv, next, remaining);
+            return new ListResult(page.Select(p => present(p.Value, type)).ToList(), rv, next, remaining);
         }
     }
 

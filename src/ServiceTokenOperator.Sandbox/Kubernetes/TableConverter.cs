@@ -21,7 +21,7 @@ internal sealed class TableConverter(TimeProvider time)
                 cells.Add(Cell(obj, column));
             }
 
-            rows.Add(new JsonObject { ["cells"] = cells, ["object"] = includeFullObject ? obj.DeepClone() : PartialMetadata(obj) });
+            rows.Add(new JsonObject { ["cells"] = cells, ["object"] = includeFullObject ? obj.DeepClone() : PartialObjectMetadata.From(obj, "meta.k8s.io/v1") });
         }
 
         return new JsonObject
@@ -45,13 +45,6 @@ internal sealed class TableConverter(TimeProvider time)
         timestamp is not null && DateTimeOffset.TryParse(SimpleJsonPath.Format(timestamp), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
             ? HumanDuration.Format(time.GetUtcNow() - at)
             : "<unknown>";
-
-    private static JsonObject PartialMetadata(JsonObject obj) => new()
-    {
-        ["kind"] = "PartialObjectMetadata",
-        ["apiVersion"] = "meta.k8s.io/v1",
-        ["metadata"] = obj["metadata"]?.DeepClone(),
-    };
 
     private JsonNode? Cell(JsonObject obj, Column column)
     {

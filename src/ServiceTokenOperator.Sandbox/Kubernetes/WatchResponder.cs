@@ -11,7 +11,9 @@ namespace ServiceTokenOperator.Sandbox.Kubernetes;
 /// <summary>
 /// Serves <c>?watch=true</c>: newline-delimited JSON events flushed one by one, replay from a resourceVersion
 /// or 410 Expired, periodic BOOKMARKs, the initial-events-end bookmark, and an end on timeoutSeconds,
-/// <see cref="KubeFaults.CloseWatches"/> or shutdown.
+/// <see cref="KubeFaults.CloseWatches"/> or shutdown. A metadata watch (<c>as=PartialObjectMetadata</c>) carries each
+/// object's PartialObjectMetadata, BOOKMARKs included, as the apiserver's watch encoder transforms every event
+/// object but a Status (handlers/watch.go <c>watchEmbeddedEncoder</c>, response.go <c>doTransformObject</c>).
 /// </summary>
 internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, TableConverter tables)
 {
@@ -20,11 +22,14 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
     // Stored objects are immutable and shared, so each is serialized once for all its watchers (50 watchers
     // would otherwise serialize every change 50 times), keyed weakly so compacted history can go.
     private static readonly ConditionalWeakTable<JsonObject, SerializedObject> Serialized = new();
+
+    // The same for metadata watchers: only the metadata is ever written, so their Secrets' data is never serialized.
+    private static readonly ConditionalWeakTable<JsonObject, SerializedObject> PartialsSerialized = new();
     private readonly CancellationTokenSource _stopping = new();
 
     public void Stop() => _stopping.Cancel();
 
-    public async Task WatchAsync(HttpContext context, ResourceType type, string? ns, string? name, bool table)
+    public async Task WatchAsync(HttpContext context, ResourceType type, string? ns, string? name, OutputConversion? output)
     {
         var query = context.Request.Query;
         var fieldText = query["fieldSelector"].ToString();
@@ -47,9 +52,14 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
         await context.Response.StartAsync(context.RequestAborted);
         if (subscription is null)
         {
-            await WriteEventAsync(context, type, "ERROR", KubeStatus.Failure(410, "Expired", goneMessage), table: false);
+            await WriteEventAsync(context, type, "ERROR", KubeStatus.Failure(410, "Expired", goneMessage), output);
             return;
         }
+
+        // A single object cannot become a PartialObjectMetadataList: the apiserver's transform of each event fails,
+        // the untransformed object cannot be encoded as meta.k8s.io, and serveWatch ends the stream at the first
+        // event (bookmarks included). Clients ask a watch for as=PartialObjectMetadata.
+        var endsAtFirstEvent = output is { IsPartialList: true };
 
         using var watchEnd = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, faults.WatchToken, _stopping.Token);
         watchEnd.CancelAfter(timeout);
@@ -57,19 +67,24 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
         CancellationTokenSource? tick = null;
         try
         {
-            if (sendInitial && initialLeft == 0)
+            if (sendInitial && initialLeft == 0 && !endsAtFirstEvent)
             {
-                await WriteBookmarkAsync(context, type, subscription.ProgressRv, initialEnd: true);
+                await WriteBookmarkAsync(context, type, subscription.ProgressRv, initialEnd: true, output);
             }
 
             while (!watchEnd.IsCancellationRequested)
             {
                 while (subscription.Reader.TryRead(out var change))
                 {
-                    await WriteEventAsync(context, type, change.Type, change.Object, table);
+                    if (endsAtFirstEvent)
+                    {
+                        return;
+                    }
+
+                    await WriteEventAsync(context, type, change.Type, change.Object, output);
                     if (sendInitial && initialLeft > 0 && --initialLeft == 0)
                     {
-                        await WriteBookmarkAsync(context, type, subscription.ProgressRv, initialEnd: true);
+                        await WriteBookmarkAsync(context, type, subscription.ProgressRv, initialEnd: true, output);
                     }
                 }
 
@@ -105,9 +120,14 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
 
                     // Tell the client how far it is up to date, when everything queued has been written.
                     var progress = subscription.ProgressRv;
+                    if (endsAtFirstEvent)
+                    {
+                        break;
+                    }
+
                     if (subscription.Reader.Count == 0)
                     {
-                        await WriteBookmarkAsync(context, type, progress, initialEnd: false);
+                        await WriteBookmarkAsync(context, type, progress, initialEnd: false, output);
                     }
                 }
             }
@@ -127,7 +147,8 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
         }
     }
 
-    private Task WriteBookmarkAsync(HttpContext context, ResourceType type, long rv, bool initialEnd)
+    /// <summary>A BOOKMARK: an empty object of the watched kind (its PartialObjectMetadata for a metadata watch) with only the resourceVersion.</summary>
+    private Task WriteBookmarkAsync(HttpContext context, ResourceType type, long rv, bool initialEnd, OutputConversion? output)
     {
         var metadata = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) };
         if (initialEnd)
@@ -135,10 +156,11 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
             metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
         }
 
-        return WriteEventAsync(context, type, "BOOKMARK", new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion, ["metadata"] = metadata }, table: false);
+        var (kind, apiVersion) = output is { IsPartialObject: true } ? (OutputConversion.PartialObject, output.ApiVersion) : (type.Kind, type.ApiVersion);
+        return WriteEventAsync(context, type, "BOOKMARK", new JsonObject { ["kind"] = kind, ["apiVersion"] = apiVersion, ["metadata"] = metadata }, output: null);
     }
 
-    private async Task WriteEventAsync(HttpContext context, ResourceType type, string eventType, JsonObject obj, bool table)
+    private async Task WriteEventAsync(HttpContext context, ResourceType type, string eventType, JsonObject obj, OutputConversion? output)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, RelaxedWriter))
@@ -146,10 +168,17 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
             writer.WriteStartObject();
             writer.WriteString("type", eventType);
             writer.WritePropertyName("object");
-            if (table && eventType is "ADDED" or "MODIFIED" or "DELETED")
+            var change = eventType is "ADDED" or "MODIFIED" or "DELETED";
+            if (change && output is { IsTable: true })
             {
                 var rv = obj["metadata"]?["resourceVersion"]?.GetValue<string>() ?? string.Empty;
-                tables.Convert(type, [ObjectStore.Present(obj, type)], rv, includeFullObject: false).WriteTo(writer);
+                var table = tables.Convert(type, [ObjectStore.Present(obj, type)], rv, includeFullObject: false);
+                table["apiVersion"] = output.ApiVersion;
+                table.WriteTo(writer);
+            }
+            else if (change && output is { IsPartialObject: true })
+            {
+                writer.WriteRawValue(SerializedPartial(obj, output.ApiVersion), skipInputValidation: true);
             }
             else
             {
@@ -178,6 +207,24 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
 
         var bytes = buffer.WrittenSpan.ToArray();
         Serialized.AddOrUpdate(obj, new SerializedObject(type.ApiVersion, bytes));
+        return bytes;
+    }
+
+    private static byte[] SerializedPartial(JsonObject obj, string apiVersion)
+    {
+        if (PartialsSerialized.TryGetValue(obj, out var cached) && cached.ApiVersion == apiVersion)
+        {
+            return cached.Bytes;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, RelaxedWriter))
+        {
+            PartialObjectMetadata.Write(writer, obj, apiVersion);
+        }
+
+        var bytes = buffer.WrittenSpan.ToArray();
+        PartialsSerialized.AddOrUpdate(obj, new SerializedObject(apiVersion, bytes));
         return bytes;
     }
 

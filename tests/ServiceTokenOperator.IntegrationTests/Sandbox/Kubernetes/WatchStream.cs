@@ -15,10 +15,15 @@ internal sealed class WatchStream : IAsyncDisposable
         _reader = reader;
     }
 
-    public static async Task<WatchStream> OpenAsync(KubeTestWorld world, string path)
+    public static async Task<WatchStream> OpenAsync(KubeTestWorld world, string path, string? accept = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", world.Server.AdminToken);
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
         var response = await world.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         return new WatchStream(response, new StreamReader(await response.Content.ReadAsStreamAsync()));
