@@ -53,7 +53,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         builder.Services.AddServiceTokenOperator(options, kubernetes);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("servicetoken-operator", serviceInstanceId: options.Identity))
-            .WithMetrics(m => m.AddMeter(options.MeterName).AddPrometheusExporter(p =>
+            .WithMetrics(m => OperatorMetrics.AddTokenGaugeViews(m.AddMeter(options.MeterName)).AddPrometheusExporter(p =>
             {
                 // Every scrape sees the current state; a cached response would hide the last reconcile.
                 p.ScrapeResponseCacheDurationMilliseconds = 0;

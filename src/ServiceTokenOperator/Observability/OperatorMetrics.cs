@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
 
 namespace ServiceTokenOperator.Observability;
 
@@ -22,6 +23,16 @@ internal sealed class OperatorMetrics
     public const string NextRotation = "servicetoken_next_rotation_timestamp_seconds";
     public const string Expiration = "servicetoken_expiration_timestamp_seconds";
     public const string IssuedAt = "servicetoken_issued_timestamp_seconds";
+
+    /// <summary>
+    /// Series each per-ServiceToken gauge may carry. OpenTelemetry's default of 2,000 per metric would fold every token
+    /// beyond the 2,000th into one overflow series; each slot costs ~100 bytes up front, so 20,000 costs ~2 MB a gauge.
+    /// More ServiceTokens than that per replica is what --shard is for.
+    /// </summary>
+    public const int TokenSeriesLimit = 20_000;
+
+    /// <summary>The per-ServiceToken gauges (one series per token).</summary>
+    public static readonly IReadOnlyList<string> TokenGauges = [ReadyStatus, NextRotation, Expiration, IssuedAt];
 
     // Fine buckets: the operator's own work per reconcile is sub-millisecond to milliseconds.
     private static readonly double[] OverheadBuckets =
@@ -62,6 +73,13 @@ internal sealed class OperatorMetrics
         meter.CreateObservableGauge(NextRotation, () => Rows(r => r.NextRotationAt), unit: null, "When the ServiceToken's token is next rotated, Unix seconds.");
         meter.CreateObservableGauge(Expiration, () => Rows(r => r.ExpiresAt), unit: null, "When the ServiceToken's current token expires at the vendor, Unix seconds.");
         meter.CreateObservableGauge(IssuedAt, () => Rows(r => r.IssuedAt), unit: null, "When the ServiceToken's current token was issued, Unix seconds.");
+    }
+
+    /// <summary>Raises the series limit of the per-ServiceToken gauges (<see cref="TokenSeriesLimit"/>).</summary>
+    public static MeterProviderBuilder AddTokenGaugeViews(MeterProviderBuilder builder)
+    {
+        foreach (var gauge in TokenGauges) builder.AddView(gauge, new MetricStreamConfiguration { CardinalityLimit = TokenSeriesLimit });
+        return builder;
     }
 
     /// <summary>Attaches the ServiceTokens the gauges report on.</summary>
