@@ -39,6 +39,11 @@ internal sealed record BenchResult
 
     /// <summary>p99 of the time one reconcile waited on the operator's client rate limiter (excluded from ReconcileP99Ms).</summary>
     public double? ClientThrottleP99Ms { get; init; }
+
+    /// <summary>Time one reconcile awaited Kubernetes API requests, all of them together (excluded from ReconcileP99Ms).</summary>
+    public double? KubeApiWaitP50Ms { get; init; }
+
+    public double? KubeApiWaitP99Ms { get; init; }
     public double? OperatorPeakRssMb { get; init; }
 
     /// <summary>Resident set once started and synced, before any ServiceToken (median of samples).</summary>

@@ -16,7 +16,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
     private const string UnrelatedNamespace = "unrelated";
     private const int HarnessParallelism = 16;
     private const string ReconcileOverhead = "servicetoken_reconcile_overhead_seconds";
-    private const string ReconcileThrottle = "servicetoken_reconcile_client_throttle_seconds";
+    private const string ReconcileWait = "servicetoken_reconcile_wait_seconds";
     private const string ReconcileDuration = "servicetoken_reconcile_duration_seconds";
     private static readonly (string, string) TokenController = ("controller", "servicetoken");
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
@@ -117,7 +117,8 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
 
         var overhead = Window(metricsBefore, metricsAfter, ReconcileOverhead);
         var duration = Window(metricsBefore, metricsAfter, ReconcileDuration, TokenController);
-        var throttle = Window(metricsBefore, metricsAfter, ReconcileThrottle);
+        var throttle = Window(metricsBefore, metricsAfter, ReconcileWait, ("on", "client_throttle"));
+        var kubeApi = Window(metricsBefore, metricsAfter, ReconcileWait, ("on", "kube_api"));
         if (metricsAfter is null) _notes.Add("reconcile p50/p99: the operator serves no /metrics (observability branch not merged): reported null");
         else if (overhead is null) _notes.Add($"reconcile p50/p99: /metrics has no {ReconcileOverhead} histogram: reported null");
 
@@ -147,6 +148,8 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             ReconcileTotalP50Ms = Ms(duration?.Quantile(0.5)),
             ReconcileTotalP99Ms = Ms(duration?.Quantile(0.99)),
             ClientThrottleP99Ms = Ms(throttle?.Quantile(0.99)),
+            KubeApiWaitP50Ms = Ms(kubeApi?.Quantile(0.5)),
+            KubeApiWaitP99Ms = Ms(kubeApi?.Quantile(0.99)),
             SandboxApi = new SandboxApiResult(serverAfter - serverBefore, Round(burstWindow)!.Value, Round((serverAfter - serverBefore) / burstWindow)!.Value,
                 Round(n / created.TotalSeconds)!.Value, world.Kube.RequestCount),
             OperatorGc = OperatorAssembly.GcMode(op.Assembly),

@@ -46,8 +46,9 @@ internal static class OperatorServiceCollectionExtensions
         return services;
     }
 
+    // The first handler is the outermost: a throttled request waits before the timer starts.
     private static Kubernetes Client(KubernetesClientConfiguration kubernetes, OperatorOptions options, TimeProvider time) =>
         options.KubeApiQps == OperatorOptions.Unlimited
-            ? new Kubernetes(kubernetes)
-            : new Kubernetes(kubernetes, new ClientRateLimiter(options.KubeApiQps, options.KubeApiBurst, time));
+            ? new Kubernetes(kubernetes, new KubeApiTimer(time))
+            : new Kubernetes(kubernetes, new ClientRateLimiter(options.KubeApiQps, options.KubeApiBurst, time), new KubeApiTimer(time));
 }

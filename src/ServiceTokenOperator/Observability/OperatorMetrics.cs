@@ -13,7 +13,7 @@ internal sealed class OperatorMetrics
 {
     public const string ReconcileDuration = "servicetoken_reconcile_duration_seconds";
     public const string ReconcileOverhead = "servicetoken_reconcile_overhead_seconds";
-    public const string ReconcileThrottle = "servicetoken_reconcile_client_throttle_seconds";
+    public const string ReconcileWait = "servicetoken_reconcile_wait_seconds";
     public const string ProviderRequests = "servicetoken_provider_requests_total";
     public const string ProviderRequestDuration = "servicetoken_provider_request_duration_seconds";
     public const string Rotations = "servicetoken_rotations_total";
@@ -42,7 +42,7 @@ internal sealed class OperatorMetrics
 
     private readonly Histogram<double> _reconcileDuration;
     private readonly Histogram<double> _reconcileOverhead;
-    private readonly Histogram<double> _reconcileThrottle;
+    private readonly Histogram<double> _reconcileWait;
     private readonly Counter<long> _providerRequests;
     private readonly Histogram<double> _providerDuration;
     private readonly Counter<long> _rotations;
@@ -57,10 +57,10 @@ internal sealed class OperatorMetrics
         _reconcileDuration = meter.CreateHistogram(ReconcileDuration, unit: null, "Duration of a reconcile, by controller and result.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _reconcileOverhead = meter.CreateHistogram(ReconcileOverhead, unit: null,
-            "Duration of a ServiceToken reconcile minus the time it spent awaiting vendor calls and the client rate limiter: the operator's own cost.",
+            "Duration of a ServiceToken reconcile minus the time it spent awaiting vendor calls, Kubernetes API requests and the client rate limiter: the operator's own cost.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
-        _reconcileThrottle = meter.CreateHistogram(ReconcileThrottle, unit: null,
-            "Time a ServiceToken reconcile waited on the Kubernetes client's rate limiter (--kube-api-qps, --kube-api-burst).",
+        _reconcileWait = meter.CreateHistogram(ReconcileWait, unit: null,
+            "Time one ServiceToken reconcile awaited, by what it awaited (on: vendor, kube_api, client_throttle).",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
         _providerRequests = meter.CreateCounter<long>(ProviderRequests, unit: null, "Vendor API operations, by vendor, operation and outcome.");
         _providerDuration = meter.CreateHistogram(ProviderRequestDuration, unit: null, "Duration of vendor API operations, by vendor, operation and outcome.",
@@ -93,8 +93,10 @@ internal sealed class OperatorMetrics
         _reconcileDuration.Record(duration.TotalSeconds, new("controller", controller), new("result", result));
         if (waits is null) return;
         var tag = new KeyValuePair<string, object?>("result", result);
-        _reconcileOverhead.Record(Math.Max(0, (duration - waits.Vendor - waits.Throttle).TotalSeconds), tag);
-        _reconcileThrottle.Record(waits.Throttle.TotalSeconds, tag);
+        _reconcileOverhead.Record(Math.Max(0, (duration - waits.Vendor - waits.KubeApi - waits.Throttle).TotalSeconds), tag);
+        _reconcileWait.Record(waits.Vendor.TotalSeconds, tag, new("on", "vendor"));
+        _reconcileWait.Record(waits.KubeApi.TotalSeconds, tag, new("on", "kube_api"));
+        _reconcileWait.Record(waits.Throttle.TotalSeconds, tag, new("on", "client_throttle"));
     }
 
     public void RecordProviderRequest(string vendor, string operation, string outcome, TimeSpan duration)

@@ -5,7 +5,7 @@ namespace ServiceTokenOperator.Observability;
 
 /// <summary>
 /// Wraps a reconciler for the work queue: a span per reconcile (vendor spans nest under it), its duration by
-/// result, and, where asked, the overhead: the duration minus the time awaited on vendor calls and on the client rate limiter. Log lines written
+/// result, and, where asked, the overhead: the duration minus the time awaited on vendor calls, Kubernetes API requests and the client rate limiter. Log lines written
 /// during the reconcile carry its controller and key as a scope, so structured logs can be filtered per object.
 /// </summary>
 internal static class ReconcileInstrumentation

@@ -133,10 +133,38 @@ public sealed class InstrumentedTokenProviderTests : IDisposable
         await reconcile("default/t1", CancellationToken.None);
 
         var duration = Assert.Single(_capture.Of(OperatorMetrics.ReconcileDuration)).Value;
-        var throttle = Assert.Single(_capture.Of(OperatorMetrics.ReconcileThrottle)).Value;
+        var throttle = Assert.Single(_capture.Of(OperatorMetrics.ReconcileWait), m => m.Tags["on"] == "client_throttle").Value;
         var overhead = Assert.Single(_capture.Of(OperatorMetrics.ReconcileOverhead)).Value;
         Assert.True(throttle >= 0.15, $"throttle {throttle}");
         Assert.True(overhead < duration - 0.15, $"overhead {overhead} of {duration}");
+    }
+
+    [Fact]
+    public async Task Wrap_ReconcileAwaitingTheKubernetesApi_OverheadExcludesTheRequest()
+    {
+        using var client = new HttpClient(new KubeApiTimer(TimeProvider.System) { InnerHandler = new SlowNoContent(TimeSpan.FromMilliseconds(200)) });
+        var reconcile = ReconcileInstrumentation.Wrap<string>("servicetoken", async (_, ct) =>
+        {
+            await client.GetAsync(new Uri("http://127.0.0.1/"), ct);
+            return ReconcileResult.Done;
+        }, _capture.Metrics, measureOverhead: true);
+
+        await reconcile("default/t1", CancellationToken.None);
+
+        var duration = Assert.Single(_capture.Of(OperatorMetrics.ReconcileDuration)).Value;
+        var api = Assert.Single(_capture.Of(OperatorMetrics.ReconcileWait), m => m.Tags["on"] == "kube_api").Value;
+        var overhead = Assert.Single(_capture.Of(OperatorMetrics.ReconcileOverhead)).Value;
+        Assert.True(api >= 0.19, $"API wait {api}");
+        Assert.True(overhead < duration - 0.19, $"overhead {overhead} of {duration}");
+    }
+
+    private sealed class SlowNoContent(TimeSpan delay) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay, cancellationToken);
+            return new HttpResponseMessage(System.Net.HttpStatusCode.NoContent);
+        }
     }
 
     private sealed class NoContent : HttpMessageHandler
