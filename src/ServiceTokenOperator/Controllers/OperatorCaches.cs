@@ -6,7 +6,7 @@ namespace ServiceTokenOperator.Controllers;
 
 /// <summary>The informer caches the reconcilers read from: every read of a reconcile is served here.</summary>
 /// <param name="OtherSecrets">
-/// Secrets not labelled as ours, metadata only: before a vendor call, a name someone else holds is seen without a read.
+/// Secrets not labelled as ours, their names only: before a vendor call, a name someone else holds is seen without a read.
 /// </param>
 /// <param name="Namespaces">Namespaces, for the namespaceSelector of ClusterTokenIssuer conditions (a handful of small objects per cluster).</param>
 internal sealed record OperatorCaches(

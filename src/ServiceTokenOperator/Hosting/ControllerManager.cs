@@ -56,7 +56,7 @@ internal sealed class ControllerManager(
             Informer<TokenIssuer>(IssuerReconciler.TokenIssuers, null, scope),
             Informer<ClusterTokenIssuer>(IssuerReconciler.ClusterTokenIssuers),
             Informer<V1Secret>(ResourceTypes.Secrets, SecretLabels.ManagedBySelector, scope),
-            Informer<PartialObjectMetadata>(ResourceTypes.Secrets, SecretLabels.NotManagedBySelector, scope),
+            Informer<PartialObjectMetadata>(ResourceTypes.Secrets, SecretLabels.NotManagedBySelector, scope, new InformerOptions { Transform = InformerTransforms.KeepIdentity }),
             Informer<V1Namespace>(new ResourceType("", "v1", "namespaces", Namespaced: false)));
         _caches = caches;
 
@@ -205,7 +205,7 @@ internal sealed class ControllerManager(
     }
 
 
-    private Informer<T> Informer<T>(ResourceType type, string? labelSelector = null, string? namespaceScope = null)
+    private Informer<T> Informer<T>(ResourceType type, string? labelSelector = null, string? namespaceScope = null, InformerOptions? options = null)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        new(new KubernetesResourceSource<T>(client, type, namespaceScope), time, loggers.CreateLogger<Informer<T>>(), labelSelector);
+        new(new KubernetesResourceSource<T>(client, type, namespaceScope), time, loggers.CreateLogger<Informer<T>>(), labelSelector, options);
 }

@@ -19,4 +19,17 @@ internal static class InformerTransforms
             metadata.ManagedFields = null;
         }
     }
+
+    /// <summary>
+    /// Keeps only what says an object exists: name, namespace and resourceVersion (which the informer itself needs).
+    /// For caches that answer "is this name taken?" — Secrets that are not ours, of which a cluster may hold tens of
+    /// thousands with large labels and annotations (Helm release Secrets).
+    /// </summary>
+    public static void KeepIdentity(IKubernetesObject<V1ObjectMeta> obj)
+    {
+        if (obj.Metadata is { } metadata)
+        {
+            obj.Metadata = new V1ObjectMeta { Name = metadata.Name, NamespaceProperty = metadata.NamespaceProperty, ResourceVersion = metadata.ResourceVersion };
+        }
+    }
 }

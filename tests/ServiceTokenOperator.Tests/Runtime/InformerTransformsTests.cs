@@ -39,4 +39,30 @@ public sealed class InformerTransformsTests
 
         Assert.Null(secret.Metadata);
     }
+
+    [Fact]
+    public void KeepIdentity_MetadataOfAnUnmanagedSecret_KeepsNameNamespaceAndResourceVersionOnly()
+    {
+        var secret = new PartialObjectMetadata
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = "sh.helm.release.v1.web.v3",
+                NamespaceProperty = "apps",
+                ResourceVersion = "42",
+                Uid = "u-1",
+                Labels = new Dictionary<string, string> { ["owner"] = "helm" },
+                Annotations = new Dictionary<string, string> { ["note"] = new string('x', 4096) },
+                Finalizers = ["example.com/keep"],
+            },
+        };
+
+        InformerTransforms.KeepIdentity(secret);
+
+        Assert.Equal(("sh.helm.release.v1.web.v3", "apps", "42"), (secret.Metadata.Name, secret.Metadata.NamespaceProperty, secret.Metadata.ResourceVersion));
+        Assert.Null(secret.Metadata.Uid);
+        Assert.Null(secret.Metadata.Labels);
+        Assert.Null(secret.Metadata.Annotations);
+        Assert.Null(secret.Metadata.Finalizers);
+    }
 }
