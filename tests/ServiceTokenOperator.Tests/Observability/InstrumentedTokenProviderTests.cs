@@ -122,7 +122,7 @@ public sealed class InstrumentedTokenProviderTests : IDisposable
     public async Task Wrap_ReconcileThrottledByTheClientRateLimiter_OverheadExcludesTheWait()
     {
         // Five requests a second after the first: the second waits 200 ms on the client's own budget, not on the operator.
-        using var client = new HttpClient(new ClientRateLimiter(qps: 5, burst: 1, TimeProvider.System) { InnerHandler = new NoContent() });
+        using var client = new HttpClient(new ClientRateLimiter(qps: 5, burst: 1, TimeProvider.System) { InnerHandler = new SlowNoContent(TimeSpan.Zero) });
         var reconcile = ReconcileInstrumentation.Wrap<string>("servicetoken", async (_, ct) =>
         {
             await client.GetAsync(new Uri("http://127.0.0.1/"), ct);
@@ -158,6 +158,7 @@ public sealed class InstrumentedTokenProviderTests : IDisposable
         Assert.True(overhead < duration - 0.19, $"overhead {overhead} of {duration}");
     }
 
+    /// <summary>An API that answers 204 after <paramref name="delay"/>.</summary>
     private sealed class SlowNoContent(TimeSpan delay) : HttpMessageHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -165,12 +166,6 @@ public sealed class InstrumentedTokenProviderTests : IDisposable
             await Task.Delay(delay, cancellationToken);
             return new HttpResponseMessage(System.Net.HttpStatusCode.NoContent);
         }
-    }
-
-    private sealed class NoContent : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.NoContent));
     }
 
     [Fact]
