@@ -147,16 +147,6 @@ public sealed class ServiceTokenLifecycleTests(OperatorWorld world) : IClassFixt
     }
 
     [Fact]
-    public async Task FirstIssuance_ReadsNoSecretFromTheApi()
-    {
-        // Secrets not labelled as ours are known from a metadata-only watch, so checking the name costs no GET.
-        var before = SecretGets();
-        await world.ApplyAsync(Token("no-reads"));
-        await Ready("no-reads");
-        Assert.Equal(before, SecretGets());
-    }
-
-    [Fact]
     public async Task UnmanagedSecretDeleted_StalledTokenIssuesIntoTheFreedName()
     {
         await world.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "freed-later" } }, "default");
@@ -171,8 +161,6 @@ public sealed class ServiceTokenLifecycleTests(OperatorWorld world) : IClassFixt
         var secret = await world.Client.CoreV1.ReadNamespacedSecretAsync("freed-later", "default");
         Assert.Equal(ready.Status!.TokenId, secret.Metadata.Annotations[SecretLabels.TokenId]);
     }
-
-    private long SecretGets() => world.World.Kube.Stats.ByVerbAndResource().GetValueOrDefault("get secrets");
 
     [Fact]
     public async Task IssuerWithRejectedCredential_IsNotReady_AndItsTokensWait()
