@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using k8s;
 using k8s.Autorest;
@@ -12,6 +13,7 @@ namespace ServiceTokenOperator.IntegrationTests;
 /// <summary>The sandbox world and a real operator host talking to it over sockets; shared by a test class.</summary>
 public sealed class OperatorWorld : IAsyncLifetime
 {
+    private static readonly HttpClient Http = new();
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "st-it-" + Guid.NewGuid().ToString("N")[..8]);
     private OperatorHost? _host;
 
@@ -51,6 +53,16 @@ public sealed class OperatorWorld : IAsyncLifetime
     {
         using var applier = World.CreateApplier();
         await applier.ApplyAsync(yaml, @namespace, CancellationToken.None);
+    }
+
+    /// <summary>ServiceToken reconciles the running operator has finished, from its /metrics: a restarted one has
+    /// reconciled every token once this reaches their number.</summary>
+    public async Task<double> ServiceTokenReconcilesAsync()
+    {
+        var text = await Http.GetStringAsync(new Uri(Host.MetricsBase, "/metrics"));
+        return text.Split('\n')
+            .Where(l => l.StartsWith("servicetoken_reconcile_duration_seconds_count{", StringComparison.Ordinal) && l.Contains("controller=\"servicetoken\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
     public async Task<ServiceToken?> GetTokenAsync(string @namespace, string name)

@@ -14,18 +14,7 @@ public sealed class GrantsInPlaceTests(OperatorWorld world) : IClassFixture<Oper
 {
     private readonly HttpClient _http = new();
 
-    private static string Token(string name, string planetscale) => $"""
-        apiVersion: servicetoken.dev/v1alpha1
-        kind: ServiceToken
-        metadata:
-          name: {name}
-        spec:
-          issuerRef:
-            kind: ClusterTokenIssuer
-            name: sandbox-planetscale
-          planetscale:
-        {planetscale}
-        """;
+    private static string Token(string name, string planetscale) => TestManifests.ServiceToken(name, spec: "  planetscale:\n" + planetscale);
 
     public void Dispose() => _http.Dispose();
 

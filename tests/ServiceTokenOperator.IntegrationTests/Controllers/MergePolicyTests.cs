@@ -10,19 +10,11 @@ namespace ServiceTokenOperator.IntegrationTests.Controllers;
 /// <summary>creationPolicy Merge, as External Secrets Operator defines it: write into someone else's Secret, take nothing else.</summary>
 public sealed class MergePolicyTests(OperatorWorld world) : IClassFixture<OperatorWorld>
 {
-    private static string Token(string name, string secret) => $"""
-        apiVersion: servicetoken.dev/v1alpha1
-        kind: ServiceToken
-        metadata:
-          name: {name}
-        spec:
-          issuerRef:
-            kind: ClusterTokenIssuer
-            name: sandbox-planetscale
+    private static string Token(string name, string secret) => TestManifests.ServiceToken(name, spec: $"""
           secret:
             name: {secret}
             creationPolicy: Merge
-        """;
+        """);
 
     [Fact]
     public async Task Merge_SecretMissing_WaitsNamingTheField_AndCallsNoVendor()

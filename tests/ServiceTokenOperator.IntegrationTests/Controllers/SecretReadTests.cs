@@ -8,16 +8,7 @@ namespace ServiceTokenOperator.IntegrationTests.Controllers;
 /// </summary>
 public sealed class SecretReadTests(OperatorWorld world) : IClassFixture<OperatorWorld>
 {
-    private static string Token(string name) => $"""
-        apiVersion: servicetoken.dev/v1alpha1
-        kind: ServiceToken
-        metadata:
-          name: {name}
-        spec:
-          issuerRef:
-            kind: ClusterTokenIssuer
-            name: sandbox-planetscale
-        """;
+    private static string Token(string name) => TestManifests.ServiceToken(name);
 
     [Fact]
     public async Task FirstIssuance_ReadsNoSecretFromTheApi()

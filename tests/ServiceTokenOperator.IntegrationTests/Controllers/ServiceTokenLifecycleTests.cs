@@ -4,6 +4,7 @@ using k8s.Autorest;
 using k8s.Models;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Controllers;
+using ServiceTokenOperator.Sandbox.World;
 using ServiceTokenOperator.Secrets;
 
 namespace ServiceTokenOperator.IntegrationTests.Controllers;
@@ -11,17 +12,7 @@ namespace ServiceTokenOperator.IntegrationTests.Controllers;
 /// <summary>The walking skeleton end to end: the real operator host against the sandbox over sockets.</summary>
 public sealed class ServiceTokenLifecycleTests(OperatorWorld world) : IClassFixture<OperatorWorld>
 {
-    private static string Token(string name, string issuer = "sandbox-planetscale", string extra = "") => $"""
-        apiVersion: servicetoken.dev/v1alpha1
-        kind: ServiceToken
-        metadata:
-          name: {name}
-        spec:
-          issuerRef:
-            kind: ClusterTokenIssuer
-            name: {issuer}
-        {extra}
-        """;
+    private static string Token(string name, string issuer = SandboxWorld.PlanetScaleIssuer, string extra = "") => TestManifests.ServiceToken(name, issuer, extra);
 
     [Fact]
     public async Task ServiceToken_IssuedThenDeleted_SecretHoldsLiveTokenThenTokenRevokedAndSecretGone()
@@ -95,9 +86,10 @@ public sealed class ServiceTokenLifecycleTests(OperatorWorld world) : IClassFixt
 
         await world.StopOperatorAsync();
         await world.StartOperatorAsync();
-        // Proving that nothing happens needs a window: the new operator reconciles every token once it has synced.
-        await Eventually.ValueAsync(() => Task.FromResult(world.Host.Controllers.Ready), r => r, "the new operator to sync");
-        await Task.Delay(1500);
+        // The new operator reconciles every token once it has synced: once it has done that many, nothing came of it.
+        var tokens = (await world.Client.CustomObjects.ListClusterCustomObjectAsync<System.Text.Json.JsonElement>(ApiGroup.Group, ApiGroup.VersionName, ServiceToken.Plural))
+            .GetProperty("items").GetArrayLength();
+        await Eventually.TrueAsync(async () => await world.ServiceTokenReconcilesAsync() >= tokens, "the new operator to reconcile every token");
 
         var after = await world.GetTokenAsync("default", "restart");
         Assert.Equal(before.Status!.TokenId, after!.Status!.TokenId);

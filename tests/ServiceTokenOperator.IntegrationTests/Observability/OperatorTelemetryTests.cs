@@ -36,19 +36,7 @@ public sealed class OperatorTelemetryTests(ObservedOperatorWorld world) : IClass
         (SandboxWorld.AkkaIssuer, "AKKA_TOKEN", ""),
     ];
 
-    private static string Token(string name, string issuer, string extra = "") => $"""
-        apiVersion: servicetoken.dev/v1alpha1
-        kind: ServiceToken
-        metadata:
-          name: {name}
-        spec:
-          issuerRef:
-            kind: ClusterTokenIssuer
-            name: {issuer}
-          rotation:
-            gracePeriod: 0s
-        {extra}
-        """;
+    private static string Token(string name, string issuer, string extra = "") => TestManifests.ServiceToken(name, issuer, "  rotation:\n    gracePeriod: 0s\n" + extra);
 
     [Fact]
     public async Task EveryVendor_IssuedRotatedRevoked_NoTokenValueInLogsEventsStatusMetricsOrTraces()

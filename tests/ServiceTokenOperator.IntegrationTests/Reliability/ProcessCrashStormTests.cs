@@ -107,19 +107,11 @@ public sealed class ProcessCrashStormTests(ITestOutputHelper output)
         TryDelete(dir);
     }
 
-    private static string Token(string name, string issuer, string every) => $"""
-        apiVersion: servicetoken.dev/v1alpha1
-        kind: ServiceToken
-        metadata:
-          name: {name}
-        spec:
-          issuerRef:
-            kind: ClusterTokenIssuer
-            name: {issuer}
+    private static string Token(string name, string issuer, string every) => TestManifests.ServiceToken(name, issuer, $"""
         {(issuer == SandboxWorld.AkkaIssuer ? "  akka:\n    scopes: [execution]\n" : string.Empty)}  rotation:
             every: {every}
             gracePeriod: 3s
-        """;
+        """);
 
     private static void TryDelete(string dir)
     {

@@ -20,21 +20,13 @@ public sealed class CrashTests(OperatorWorld world) : IClassFixture<OperatorWorl
 
     public static TheoryData<string> RotationPoints => [FailPoints.AfterCreate, FailPoints.AfterVerify, FailPoints.AfterSecret, FailPoints.AfterRestart, FailPoints.AfterStatus, FailPoints.AfterRevoke];
 
-    private static string Token(string name, string issuer) => $"""
-        apiVersion: servicetoken.dev/v1alpha1
-        kind: ServiceToken
-        metadata:
-          name: {name}
-        spec:
-          issuerRef:
-            kind: ClusterTokenIssuer
-            name: {issuer}
+    private static string Token(string name, string issuer) => TestManifests.ServiceToken(name, issuer, """
           rotation:
             gracePeriod: 1s
             restartTargets:
               - kind: Deployment
                 name: crash-app
-        """;
+        """);
 
     [Theory]
     [MemberData(nameof(FirstIssuePoints))]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -11,8 +10,6 @@ namespace ServiceTokenOperator.IntegrationTests.Rotation;
 /// <summary>A restart costs nothing, also while a replaced token waits out its grace period (found by the benchmark).</summary>
 public sealed class RestartAfterRotationTests(OperatorWorld world) : IClassFixture<OperatorWorld>
 {
-    private static readonly HttpClient Http = new();
-
     [Fact]
     public async Task Rotation_WritesStatusOnce_AndARestartDuringTheGracePeriodWritesNothing()
     {
@@ -41,7 +38,7 @@ public sealed class RestartAfterRotationTests(OperatorWorld world) : IClassFixtu
         // The fresh operator has reconciled the token once: nothing to do, so nothing to write. Before revokeAt was
         // kept to whole seconds, the status came back from the API with a different Rotating message, and the next
         // reconcile (in the same process or after the restart) wrote it again.
-        await Eventually.TrueAsync(async () => await TokenReconcilesAsync() >= 1, "the restarted operator to reconcile the token", seconds: 30);
+        await Eventually.TrueAsync(async () => await world.ServiceTokenReconcilesAsync() >= 1, "the restarted operator to reconcile the token", seconds: 30);
 
         Assert.Equal(1, StatusWrites() - writesBefore);
         var after = await world.GetTokenAsync("default", "pending");
@@ -50,12 +47,4 @@ public sealed class RestartAfterRotationTests(OperatorWorld world) : IClassFixtu
 
     private long StatusWrites() => world.World.Kube.Stats.ByVerbAndResource().GetValueOrDefault("update servicetokens/status")
         + world.World.Kube.Stats.ByVerbAndResource().GetValueOrDefault("patch servicetokens/status");
-
-    private async Task<double> TokenReconcilesAsync()
-    {
-        var text = await Http.GetStringAsync(new Uri(world.Host.MetricsBase, "/metrics"));
-        return text.Split('\n')
-            .Where(l => l.StartsWith("servicetoken_reconcile_duration_seconds_count{", StringComparison.Ordinal) && l.Contains("controller=\"servicetoken\"", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-    }
 }

@@ -5,6 +5,7 @@ using k8s.Models;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Controllers;
 using ServiceTokenOperator.Rotation;
+using ServiceTokenOperator.Sandbox.World;
 using ServiceTokenOperator.Secrets;
 
 namespace ServiceTokenOperator.IntegrationTests.Rotation;
@@ -12,18 +13,8 @@ namespace ServiceTokenOperator.IntegrationTests.Rotation;
 /// <summary>The rotation lifecycle on Quartz with periods of seconds: several rotations, grace, revoke, restarts, pacing.</summary>
 public sealed class RotationTests(OperatorWorld world) : IClassFixture<OperatorWorld>
 {
-    private static string Token(string name, string rotation, string issuer = "sandbox-planetscale") => $"""
-        apiVersion: servicetoken.dev/v1alpha1
-        kind: ServiceToken
-        metadata:
-          name: {name}
-        spec:
-          issuerRef:
-            kind: ClusterTokenIssuer
-            name: {issuer}
-          rotation:
-        {rotation}
-        """;
+    private static string Token(string name, string rotation, string issuer = SandboxWorld.PlanetScaleIssuer) =>
+        TestManifests.ServiceToken(name, issuer, "  rotation:\n" + rotation);
 
     [Fact]
     public async Task EveryFiveSeconds_RotatesSeveralTimes_ReadyStaysTrue_AndEachOldTokenIsRevokedAfterItsGrace()
