@@ -45,9 +45,16 @@ internal sealed record OperatorCaches(
         _ => null,
     };
 
+    /// <summary>Index of <see cref="ServiceTokens"/> by the Secret each writes, "namespace/name" (see <see cref="IndexSecretTargets"/>).</summary>
+    public const string SecretTargetIndex = "secret-target";
+
+    /// <summary>Indexes the ServiceTokens by their Secret: every Secret event of a cluster asks, and a scan would be per token.</summary>
+    public static void IndexSecretTargets(Informer<ServiceToken> tokens) =>
+        tokens.AddIndex(SecretTargetIndex, t => new ObjectKey(t.Metadata.NamespaceProperty, t.Spec.Secret?.Name ?? t.Metadata.Name).ToString());
+
     /// <summary>The ServiceTokens whose Secret has this name (a Secret someone else created or deleted may unblock them).</summary>
     public IEnumerable<ServiceToken> TokensWritingTo(string? @namespace, string secretName) =>
-        ServiceTokens.List(t => t.Metadata.NamespaceProperty == @namespace && (t.Spec.Secret?.Name ?? t.Metadata.Name) == secretName);
+        ServiceTokens.ByIndex(SecretTargetIndex, new ObjectKey(@namespace, secretName).ToString());
 
     /// <summary>The ServiceTokens that refer to an issuer, to wake them when it becomes ready.</summary>
     public IEnumerable<ServiceToken> TokensOf(string kind, string? @namespace, string name) =>

@@ -58,6 +58,7 @@ internal sealed class ControllerManager(
             Informer<V1Secret>(ResourceTypes.Secrets, SecretLabels.ManagedBySelector, scope),
             Informer<PartialObjectMetadata>(ResourceTypes.Secrets, SecretLabels.NotManagedBySelector, scope, new InformerOptions { Transform = InformerTransforms.KeepIdentity }),
             Informer<V1Namespace>(new ResourceType("", "v1", "namespaces", Namespaced: false)));
+        OperatorCaches.IndexSecretTargets(caches.ServiceTokens);
         _caches = caches;
 
         var writer = new StatusWriter(client);

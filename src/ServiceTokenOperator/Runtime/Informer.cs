@@ -21,6 +21,7 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
     private readonly Backoff _backoff;
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectKey, T> _cache = [];
+    private readonly Dictionary<string, (Func<T, string?> KeyOf, Dictionary<string, HashSet<ObjectKey>> Entries)> _indexes = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _resourceName = typeof(T).Name;
     private CancellationTokenSource? _stop;
@@ -85,6 +86,28 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
     }
 
     public Task WaitForSyncAsync(CancellationToken ct) => _synced.Task.WaitAsync(ct);
+
+    /// <summary>
+    /// Adds an index, like client-go's Indexers: <paramref name="keyOf"/> gives an object's value (null: not indexed),
+    /// and <see cref="ByIndex"/> finds the objects with a value without scanning the cache. Before <see cref="StartAsync"/>.
+    /// </summary>
+    public void AddIndex(string name, Func<T, string?> keyOf)
+    {
+        lock (_gate)
+        {
+            if (_loop is not null) throw new InvalidOperationException($"The {_resourceName} informer is already started: add index {name} before.");
+            _indexes.Add(name, (keyOf, new Dictionary<string, HashSet<ObjectKey>>(StringComparer.Ordinal)));
+        }
+    }
+
+    /// <summary>The cached objects whose value in index <paramref name="name"/> is <paramref name="value"/>.</summary>
+    public IReadOnlyList<T> ByIndex(string name, string value)
+    {
+        lock (_gate)
+        {
+            return _indexes[name].Entries.TryGetValue(value, out var keys) ? [.. keys.Select(k => _cache[k])] : [];
+        }
+    }
 
     public T? Get(ObjectKey key)
     {
@@ -234,9 +257,11 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
             }
 
             _cache.Clear();
+            foreach (var (_, index) in _indexes) index.Entries.Clear();
             foreach (var (key, item) in fresh)
             {
                 _cache[key] = item;
+                Reindex(key, null, item);
             }
         }
 
@@ -284,6 +309,7 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
                     {
                         _cache.TryGetValue(ObjectKey.Of(e.Object), out old);
                         _cache[ObjectKey.Of(e.Object)] = e.Object;
+                        Reindex(ObjectKey.Of(e.Object), old, e.Object);
                     }
 
                     Advance(e.Object);
@@ -292,7 +318,7 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
                 case WatchEventType.Deleted when e.Object is not null:
                     lock (_gate)
                     {
-                        _cache.Remove(ObjectKey.Of(e.Object));
+                        if (_cache.Remove(ObjectKey.Of(e.Object), out var gone)) Reindex(ObjectKey.Of(e.Object), gone, null);
                     }
 
                     Advance(e.Object);
@@ -302,6 +328,21 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
         }
 
         return WatchOutcome.Closed;
+    }
+
+    // Moves an object's index entries from its old to its new version; under _gate.
+    private void Reindex(ObjectKey key, T? old, T? current)
+    {
+        foreach (var (_, (keyOf, entries)) in _indexes)
+        {
+            var before = old is null ? null : keyOf(old);
+            var after = current is null ? null : keyOf(current);
+            if (before == after && old is not null) continue;
+            if (before is not null && entries.TryGetValue(before, out var was) && was.Remove(key) && was.Count == 0) entries.Remove(before);
+            if (after is null) continue;
+            if (!entries.TryGetValue(after, out var keys)) entries[after] = keys = [];
+            keys.Add(key);
+        }
     }
 
     private void Advance(T? obj)

@@ -128,6 +128,44 @@ public sealed class InformerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ByIndex_FollowsAddsChangesDeletesAndRelists()
+    {
+        _informer.AddIndex("team", t => t.Metadata.Labels is { } labels && labels.TryGetValue("team", out var team) ? team : null);
+        await StartSyncedAsync([OfTeam("a", "1", "x"), OfTeam("b", "2", "y"), Token("n", "3")], "10");
+        Assert.Equal(["a"], Names(_informer.ByIndex("team", "x")));
+
+        _source.LastWatch.Send(WatchEventType.Modified, OfTeam("a", "11", "y"));
+        _source.LastWatch.Send(WatchEventType.Added, OfTeam("c", "12", "x"));
+        _source.LastWatch.Send(WatchEventType.Deleted, OfTeam("b", "13", "y"));
+        await Eventually.TrueAsync(() => _informer.LastSyncResourceVersion == "13", "the watch events to be applied");
+        Assert.Equal(["c"], Names(_informer.ByIndex("team", "x")));
+        Assert.Equal(["a"], Names(_informer.ByIndex("team", "y")));
+
+        _source.OnList = _ => new ResourcePage<ServiceToken>([OfTeam("d", "20", "x")], "30", null);
+        _source.LastWatch.SendError(410, "Expired");
+        await Eventually.TrueAsync(() => _source.Watches.Count == 2, "the informer watches again after relisting");
+        Assert.Equal(["d"], Names(_informer.ByIndex("team", "x")));
+        Assert.Empty(_informer.ByIndex("team", "y"));
+    }
+
+    [Fact]
+    public async Task AddIndex_AfterStart_Throws()
+    {
+        await StartSyncedAsync([], "1");
+
+        Assert.Throws<InvalidOperationException>(() => _informer.AddIndex("late", _ => null));
+    }
+
+    private static ServiceToken OfTeam(string name, string resourceVersion, string team)
+    {
+        var token = Token(name, resourceVersion);
+        token.Metadata.Labels = new Dictionary<string, string> { ["team"] = team };
+        return token;
+    }
+
+    private static List<string> Names(IEnumerable<ServiceToken> tokens) => [.. tokens.Select(t => t.Metadata.Name).Order()];
+
+    [Fact]
     public async Task Watch410WithoutProgress_RelistsAfterBackoff()
     {
         await StartSyncedAsync([Token("a", "1")], "10");
