@@ -413,6 +413,8 @@ internal sealed class ServiceTokenReconciler(
     private async Task<bool> WriteSecretAsync(ServiceToken token, TokenPolicy policy, V1Secret? existing, V1Secret desired, bool keepData, CancellationToken ct)
     {
         var key = ObjectKey.Of(desired);
+        // What the cache of our Secrets shows: nothing when the Secret was someone else's (a Merge target) until now.
+        var cachedVersion = caches.Secrets.Get(key)?.Metadata.ResourceVersion;
         if (existing is null)
         {
             try
@@ -440,7 +442,7 @@ internal sealed class ServiceTokenReconciler(
         }
 
         var replaced = await client.CoreV1.ReplaceNamespacedSecretAsync(desired, desired.Metadata.Name, desired.Metadata.NamespaceProperty, cancellationToken: ct);
-        _secrets.Record(key, existing.Metadata.ResourceVersion, replaced);
+        _secrets.Record(key, cachedVersion, replaced);
         return true;
     }
 
@@ -473,10 +475,11 @@ internal sealed class ServiceTokenReconciler(
     private async Task UnmergeSecretAsync(ServiceToken token, V1Secret secret, string? vendor, CancellationToken ct)
     {
         var keys = SecretTemplateRenderer.Keys(token.Spec.Secret?.Template, vendor ?? "");
+        var cachedVersion = caches.Secrets.Get(ObjectKey.Of(secret))?.Metadata.ResourceVersion;
         var fresh = await ReadSecretAsync(secret.Metadata.NamespaceProperty, secret.Metadata.Name, ct);
         if (fresh is null) return;
         var replaced = await client.CoreV1.ReplaceNamespacedSecretAsync(SecretBuilder.Unmerge(fresh, keys), fresh.Metadata.Name, fresh.Metadata.NamespaceProperty, cancellationToken: ct);
-        _secrets.Record(ObjectKey.Of(secret), fresh.Metadata.ResourceVersion, null);
+        _secrets.Record(ObjectKey.Of(secret), cachedVersion, null);
         _ = replaced;
     }
 

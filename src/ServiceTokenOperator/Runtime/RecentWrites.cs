@@ -12,16 +12,24 @@ namespace ServiceTokenOperator.Runtime;
 /// </summary>
 internal sealed class RecentWrites<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
-    private readonly ConcurrentDictionary<ObjectKey, (string? BasedOn, T? Written)> _writes = new();
+    private readonly ConcurrentDictionary<ObjectKey, (HashSet<string?> Older, T? Written)> _writes = new();
 
-    /// <summary>Records that <paramref name="written"/> (null: deleted) replaced the version <paramref name="basedOn"/> (null: created).</summary>
-    public void Record(ObjectKey key, string? basedOn, T? written) => _writes[key] = (basedOn, written);
+    /// <summary>
+    /// Records that <paramref name="written"/> (null: deleted, or no longer in the cache's selection) replaced the
+    /// version <paramref name="basedOn"/> as the cache knows it (null: the cache had no such object). A write over
+    /// our own earlier write the cache has not shown yet keeps that one's older versions too: the cache may still be
+    /// at any of them.
+    /// </summary>
+    public void Record(ObjectKey key, string? basedOn, T? written) =>
+        _writes.AddOrUpdate(key,
+            _ => ([basedOn], written),
+            (_, earlier) => ([.. earlier.Older, earlier.Written?.Metadata.ResourceVersion, basedOn], written));
 
     /// <summary>The freshest view of an object: our own write while the cache lags, else the cached object.</summary>
     public T? Resolve(ObjectKey key, T? cached)
     {
         if (!_writes.TryGetValue(key, out var write)) return cached;
-        if (cached?.Metadata.ResourceVersion == write.BasedOn) return write.Written;
+        if (write.Older.Contains(cached?.Metadata.ResourceVersion)) return write.Written;
         _writes.TryRemove(key, out _);
         return cached;
     }
