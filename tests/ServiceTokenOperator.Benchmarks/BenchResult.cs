@@ -51,6 +51,9 @@ internal sealed record BenchResult
 
     /// <summary>Resident set after the burst settled (median of samples).</summary>
     public double? OperatorRssAfterBurstMb { get; init; }
+
+    /// <summary>Resident set at the end of the rest scenario: with N tokens, once the burst's garbage is gone (median of samples).</summary>
+    public double? OperatorRssAtRestMb { get; init; }
     public double? SteadyStateWritesPerMinute { get; init; }
     public double? SteadyStateVendorCallsPerMinute { get; init; }
     public double? SteadyStateReadsPerMinute { get; init; }

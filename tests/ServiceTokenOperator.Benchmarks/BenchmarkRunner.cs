@@ -67,7 +67,13 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             if (options.Runs("rest"))
             {
                 var (writes, calls, reads) = await RestAsync(api, vendors, ct);
-                result = result with { SteadyStateWritesPerMinute = Round(writes), SteadyStateVendorCallsPerMinute = Round(calls), SteadyStateReadsPerMinute = Round(reads) };
+                var restRss = await SteadyRssAsync(op, ct);
+                Say($"rest: operator RSS at the end: {restRss:F1} MB");
+                result = result with
+                {
+                    SteadyStateWritesPerMinute = Round(writes), SteadyStateVendorCallsPerMinute = Round(calls), SteadyStateReadsPerMinute = Round(reads),
+                    OperatorRssAtRestMb = Round(restRss),
+                };
             }
 
             if (options.Runs("wave")) result = result with { Wave = await WaveAsync(kube, api, vendors, watcher, "wave-1", ct) };

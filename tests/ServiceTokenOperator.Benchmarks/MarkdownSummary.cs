@@ -28,7 +28,8 @@ internal static class MarkdownSummary
         Row(s, "Kubernetes API wait per reconcile, p99 (ms)", r.KubeApiWaitP99Ms, "");
         Row(s, "client rate limiter wait per reconcile, p99 (ms)", r.ClientThrottleP99Ms, "");
         Row(s, "operator RSS idle, after the burst (MB)", r.OperatorIdleRssMb, r.OperatorRssAfterBurstMb is { } after ? $"after the burst: {F(after)}" : "");
-        Row(s, "operator peak RSS (MB)", r.OperatorPeakRssMb, "< 150 at 10,000 tokens");
+        Row(s, "operator RSS at the end of the rest (MB)", r.OperatorRssAtRestMb, "< 150 at 10,000 tokens");
+        Row(s, "operator peak RSS (MB)", r.OperatorPeakRssMb, "");
         Row(s, "writes / min at rest", r.SteadyStateWritesPerMinute, "0");
         Row(s, "vendor calls / min at rest", r.SteadyStateVendorCallsPerMinute, "0");
         if (r.Wave is { } w)

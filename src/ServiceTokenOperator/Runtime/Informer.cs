@@ -1,4 +1,6 @@
 using System.Net;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using k8s;
 using k8s.Models;
 
@@ -21,7 +23,7 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
     private readonly Backoff _backoff;
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectKey, T> _cache = [];
-    private readonly Dictionary<string, (Func<T, string?> KeyOf, Dictionary<string, HashSet<ObjectKey>> Entries)> _indexes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Func<T, string?> KeyOf, Dictionary<string, IndexedKeys> Entries)> _indexes = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _resourceName = typeof(T).Name;
     private CancellationTokenSource? _stop;
@@ -96,7 +98,7 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
         lock (_gate)
         {
             if (_loop is not null) throw new InvalidOperationException($"The {_resourceName} informer is already started: add index {name} before.");
-            _indexes.Add(name, (keyOf, new Dictionary<string, HashSet<ObjectKey>>(StringComparer.Ordinal)));
+            _indexes.Add(name, (keyOf, new Dictionary<string, IndexedKeys>(StringComparer.Ordinal)));
         }
     }
 
@@ -105,7 +107,7 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
     {
         lock (_gate)
         {
-            return _indexes[name].Entries.TryGetValue(value, out var keys) ? [.. keys.Select(k => _cache[k])] : [];
+            return _indexes[name].Entries.TryGetValue(value, out var keys) ? [.. keys.Keys.Select(k => _cache[k])] : [];
         }
     }
 
@@ -338,10 +340,14 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
             var before = old is null ? null : keyOf(old);
             var after = current is null ? null : keyOf(current);
             if (before == after && old is not null) continue;
-            if (before is not null && entries.TryGetValue(before, out var was) && was.Remove(key) && was.Count == 0) entries.Remove(before);
+            if (before is not null)
+            {
+                ref var was = ref CollectionsMarshal.GetValueRefOrNullRef(entries, before);
+                if (!Unsafe.IsNullRef(ref was) && was.Remove(key) && was.IsEmpty) entries.Remove(before);
+            }
+
             if (after is null) continue;
-            if (!entries.TryGetValue(after, out var keys)) entries[after] = keys = [];
-            keys.Add(key);
+            CollectionsMarshal.GetValueRefOrAddDefault(entries, after, out _).Add(key);
         }
     }
 
