@@ -136,9 +136,9 @@ internal sealed class OperatorHost : IAsyncDisposable
     /// <summary>--kubeconfig, else KUBECONFIG (already folded into options), else in-cluster, else ~/.kube/config.</summary>
     private static KubernetesClientConfiguration LoadKubernetesConfiguration(string? kubeconfig)
     {
-        if (kubeconfig is not null) return KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
+        if (kubeconfig is not null) return KubeconfigLoader.FromFile(kubeconfig);
         return KubernetesClientConfiguration.IsInCluster()
             ? KubernetesClientConfiguration.InClusterConfig()
-            : KubernetesClientConfiguration.BuildConfigFromConfigFile();
+            : KubeconfigLoader.FromFile(KubernetesClientConfiguration.KubeConfigDefaultLocation);
     }
 }
