@@ -24,9 +24,10 @@ internal sealed class OperatorMetrics
     public const string IssuedAt = "servicetoken_issued_timestamp_seconds";
 
     /// <summary>
-    /// The per-ServiceToken gauges (one series per token). They are not OpenTelemetry instruments: the SDK keeps a
-    /// metric point and tag lookups per series and the exporter a response buffer sized by them (≈ 67 MB retained at
-    /// 10,000 tokens), so <see cref="TokenSeriesMiddleware"/> writes them from the ServiceToken cache at scrape time.
+    /// The per-ServiceToken gauges (one series per token). They are not OpenTelemetry instruments: the SDK would keep a
+    /// metric point and tag lookups per series and the exporter a response buffer per format sized by them (≈ 21 MB at
+    /// 10,000 tokens, ≈ 31 MB once OpenMetrics is scraped too, never released), and cap them at a series limit; so
+    /// <see cref="TokenSeriesMiddleware"/> writes them from the ServiceToken cache at scrape time instead.
     /// </summary>
     public static readonly IReadOnlyList<TokenGaugeFamily> TokenGauges =
     [
