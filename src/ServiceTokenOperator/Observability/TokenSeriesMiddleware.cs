@@ -65,7 +65,7 @@ internal sealed class TokenSeriesMiddleware(OperatorMetrics metrics)
     }
 
     /// <summary>Writes the exporter's families and ours, in the exporter's order: target info first, then by name.</summary>
-    internal async Task SpliceAsync(Stream output, ReadOnlyMemory<byte> exported, bool openMetrics, CancellationToken cancellationToken)
+    private async Task SpliceAsync(Stream output, ReadOnlyMemory<byte> exported, bool openMetrics, CancellationToken cancellationToken)
     {
         var (blocks, end) = Blocks(exported.Span, openMetrics);
         var rows = metrics.Tokens().ToList();
