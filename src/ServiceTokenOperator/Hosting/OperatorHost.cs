@@ -53,7 +53,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         builder.Services.AddServiceTokenOperator(options, kubernetes);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("servicetoken-operator", serviceInstanceId: options.Identity))
-            .WithMetrics(m => OperatorMetrics.AddTokenGaugeViews(m.AddMeter(options.MeterName)).AddPrometheusExporter(p =>
+            .WithMetrics(m => m.AddMeter(options.MeterName).AddPrometheusExporter(p =>
             {
                 // Every scrape sees the current state; a cached response would hide the last reconcile.
                 p.ScrapeResponseCacheDurationMilliseconds = 0;
@@ -70,7 +70,8 @@ internal sealed class OperatorHost : IAsyncDisposable
         }
 
         var app = builder.Build();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        // The per-ServiceToken families are written from the cache at scrape time, in front of the exporter.
+        app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, TokenSeriesMiddleware.AddTo, optionsName: null);
         app.MapGet("/healthz", (ControllerManager m) => m.Alive ? Results.Text("ok") : Results.Text("informers stopped", statusCode: 503));
         app.MapGet("/readyz", (ControllerManager m) => m.Ready ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503));
         await app.StartAsync(cancellationToken);

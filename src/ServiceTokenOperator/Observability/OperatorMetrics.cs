@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using OpenTelemetry.Metrics;
 
 namespace ServiceTokenOperator.Observability;
 
@@ -25,14 +24,18 @@ internal sealed class OperatorMetrics
     public const string IssuedAt = "servicetoken_issued_timestamp_seconds";
 
     /// <summary>
-    /// Series each per-ServiceToken gauge may carry. OpenTelemetry's default of 2,000 per metric would fold every token
-    /// beyond the 2,000th into one overflow series; each slot costs ~100 bytes up front, so 20,000 costs ~2 MB a gauge.
-    /// More ServiceTokens than that per replica is what --shard is for.
+    /// The per-ServiceToken gauges (one series per token). They are not OpenTelemetry instruments: the SDK would keep a
+    /// metric point and tag lookups per series and the exporter a response buffer per format sized by them (≈ 21 MB at
+    /// 10,000 tokens, ≈ 31 MB once OpenMetrics is scraped too, never released), and cap them at a series limit; so
+    /// <see cref="TokenSeriesMiddleware"/> writes them from the ServiceToken cache at scrape time instead.
     /// </summary>
-    public const int TokenSeriesLimit = 20_000;
-
-    /// <summary>The per-ServiceToken gauges (one series per token).</summary>
-    public static readonly IReadOnlyList<string> TokenGauges = [ReadyStatus, NextRotation, Expiration, IssuedAt];
+    public static readonly IReadOnlyList<TokenGaugeFamily> TokenGauges =
+    [
+        new(Expiration, "When the ServiceToken's current token expires at the vendor, Unix seconds.", r => r.ExpiresAt),
+        new(IssuedAt, "When the ServiceToken's current token was issued, Unix seconds.", r => r.IssuedAt),
+        new(NextRotation, "When the ServiceToken's token is next rotated, Unix seconds.", r => r.NextRotationAt),
+        new(ReadyStatus, "1 when the ServiceToken's Ready condition is True, else 0.", r => r.Ready ? 1.0 : 0.0),
+    ];
 
     // Fine buckets: the operator's own work per reconcile is sub-millisecond to milliseconds.
     private static readonly double[] OverheadBuckets =
@@ -53,6 +56,7 @@ internal sealed class OperatorMetrics
     /// <param name="meterName">The Meter's name; only several hosts in one process (tests) need distinct names.</param>
     public OperatorMetrics(IMeterFactory meters, string meterName = OperatorTelemetry.Name)
     {
+        MeterName = meterName;
         var meter = meters.Create(meterName);
         _reconcileDuration = meter.CreateHistogram(ReconcileDuration, unit: null, "Duration of a reconcile, by controller and result.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
@@ -69,21 +73,16 @@ internal sealed class OperatorMetrics
         _revocations = meter.CreateCounter<long>(Revocations, unit: null, "Tokens revoked at the vendor, by vendor.");
         meter.CreateObservableGauge(WorkQueueDepth, () => _queues().Select(q => new Measurement<long>(q.Depth, new KeyValuePair<string, object?>("controller", q.Controller))),
             unit: null, "Keys waiting in a work queue, ready to be handed to a worker.");
-        meter.CreateObservableGauge(ReadyStatus, () => Rows(r => r.Ready ? 1.0 : 0.0), unit: null, "1 when the ServiceToken's Ready condition is True, else 0.");
-        meter.CreateObservableGauge(NextRotation, () => Rows(r => r.NextRotationAt), unit: null, "When the ServiceToken's token is next rotated, Unix seconds.");
-        meter.CreateObservableGauge(Expiration, () => Rows(r => r.ExpiresAt), unit: null, "When the ServiceToken's current token expires at the vendor, Unix seconds.");
-        meter.CreateObservableGauge(IssuedAt, () => Rows(r => r.IssuedAt), unit: null, "When the ServiceToken's current token was issued, Unix seconds.");
     }
 
-    /// <summary>Raises the series limit of the per-ServiceToken gauges (<see cref="TokenSeriesLimit"/>).</summary>
-    public static MeterProviderBuilder AddTokenGaugeViews(MeterProviderBuilder builder)
-    {
-        foreach (var gauge in TokenGauges) builder.AddView(gauge, new MetricStreamConfiguration { CardinalityLimit = TokenSeriesLimit });
-        return builder;
-    }
+    /// <summary>The Meter's name: the <c>otel_scope_name</c> label of every series, the per-token ones included.</summary>
+    public string MeterName { get; }
 
     /// <summary>Attaches the ServiceTokens the gauges report on.</summary>
     public void ObserveTokens(Func<IEnumerable<TokenGaugeRow>> tokens) => _tokens = tokens;
+
+    /// <summary>The ServiceTokens to report now (none on a replica that is not leading).</summary>
+    public IEnumerable<TokenGaugeRow> Tokens() => _tokens();
 
     /// <summary>Attaches the work queues whose depth is reported.</summary>
     public void ObserveQueues(Func<IEnumerable<(string Controller, int Depth)>> queues) => _queues = queues;
@@ -109,16 +108,4 @@ internal sealed class OperatorMetrics
     public void RecordRotation(string vendor) => _rotations.Add(1, new KeyValuePair<string, object?>("vendor", vendor));
 
     public void RecordRevocation(string vendor) => _revocations.Add(1, new KeyValuePair<string, object?>("vendor", vendor));
-
-    private IEnumerable<Measurement<double>> Rows(Func<TokenGaugeRow, double?> value)
-    {
-        foreach (var row in _tokens())
-        {
-            if (value(row) is not { } v) continue;
-            yield return new Measurement<double>(v, new TagList
-            {
-                { "namespace", row.Namespace }, { "name", row.Name }, { "issuer", row.Issuer }, { "vendor", row.Vendor },
-            });
-        }
-    }
 }

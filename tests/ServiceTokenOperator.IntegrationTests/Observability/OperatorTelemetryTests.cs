@@ -130,6 +130,30 @@ public sealed class OperatorTelemetryTests(ObservedOperatorWorld world) : IClass
     }
 
     [Fact]
+    public async Task Metrics_OpenMetricsWithGzip_TokenSeriesInTheCompressedResponseBeforeTheOneEof()
+    {
+        await world.ApplyAsync(Token("om-1", SandboxWorld.AkkaIssuer));
+        await RevisionAsync("om-1", 1);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(world.Host.MetricsBase, "/metrics"));
+        request.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0");
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+
+        using var response = await world.Http.SendAsync(request);
+
+        Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+        Assert.Equal("application/openmetrics-text", response.Content.Headers.ContentType?.MediaType);
+        await using var unzip = new System.IO.Compression.GZipStream(await response.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(unzip, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync();
+        Assert.Matches($"(?m)^{OperatorMetrics.ReadyStatus}\\{{otel_scope_name=\"[^\"]+\",issuer=\"ClusterTokenIssuer/{SandboxWorld.AkkaIssuer}\",name=\"om-1\",namespace=\"default\",vendor=\"akka\"\\}} 1$", text);
+        Assert.Matches($"(?m)^{OperatorMetrics.IssuedAt}\\{{[^}}]*name=\"om-1\"[^}}]*\\}} \\d+(\\.\\d+)?$", text);
+        Assert.EndsWith("\n# EOF\n", text, StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(text, "^# EOF", RegexOptions.Multiline));
+        var names = Regex.Matches(text, "^# TYPE (\\S+) ", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Skip(1).ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+    }
+
+    [Fact]
     public async Task FailingToken_RepeatedFailures_OneWarningEventWithARisingCount()
     {
         world.World.PlanetScale.Faults.Apply(new FaultSettings { ErrorRate = 1, ErrorStatus = 400 });
