@@ -190,6 +190,8 @@ internal static class InformerTransforms
     // The object's own name when equal to it: one string instead of two.
     private static string? SameAs(string? value, string? name) => value is not null && value == name ? name : value;
 
+    // The deserializer grows lists from 4 items: one finalizer, owner or access kept 3 empty slots (≈ 90 B per token
+    // with its Secret). The list stays a List, so a reader that copies and extends it works as before.
     private static void Fit<T>(IList<T>? items)
     {
         if (items is List<T> list) list.TrimExcess();
