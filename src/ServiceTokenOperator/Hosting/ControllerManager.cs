@@ -51,11 +51,13 @@ internal sealed class ControllerManager(
 
         // One watched namespace is listed and watched there alone; several are filtered from a cluster-wide watch.
         var scope = options.WatchNamespaces.Count == 1 ? options.WatchNamespaces[0] : null;
+        // The two caches that grow with the number of tokens share their repeated strings (issue 9).
+        var perToken = new InformerOptions { Transform = InformerTransforms.StripManagedFieldsAndShareStrings(new StringPool(StringPool.DefaultCapacity)) };
         var caches = new OperatorCaches(
-            Informer<ServiceToken>(ServiceTokenReconciler.Resource, options.Selector, scope),
+            Informer<ServiceToken>(ServiceTokenReconciler.Resource, options.Selector, scope, perToken),
             Informer<TokenIssuer>(IssuerReconciler.TokenIssuers, null, scope),
             Informer<ClusterTokenIssuer>(IssuerReconciler.ClusterTokenIssuers),
-            Informer<V1Secret>(ResourceTypes.Secrets, SecretLabels.ManagedBySelector, scope),
+            Informer<V1Secret>(ResourceTypes.Secrets, SecretLabels.ManagedBySelector, scope, perToken),
             Informer<PartialObjectMetadata>(ResourceTypes.Secrets, SecretLabels.NotManagedBySelector, scope, new InformerOptions { Transform = InformerTransforms.KeepIdentity }),
             Informer<V1Namespace>(new ResourceType("", "v1", "namespaces", Namespaced: false)));
         OperatorCaches.IndexSecretTargets(caches.ServiceTokens);
