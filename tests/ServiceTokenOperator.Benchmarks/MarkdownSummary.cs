@@ -49,7 +49,11 @@ internal static class MarkdownSummary
             Row(s, "restart: reconcile p99 of the resync, waits excluded (ms)", rs.ReconcileP99Ms, "< 5");
         }
 
-        if (r.UnrelatedSecrets is { } u) Row(s, $"extra RSS with {u.Count} unrelated Secrets (MB)", u.ExtraRssMb, "< 10");
+        if (r.UnrelatedSecrets is { } u)
+        {
+            Row(s, $"extra RSS with {u.Count} unrelated Secrets, settled (MB)", u.ExtraRssMb, "< 10");
+            Row(s, $"extra RSS with {u.Count} unrelated Secrets, 5 s after the last create (MB)", u.ExtraRssRightAfterMb, "");
+        }
         if (r.RateLimit is { } rl)
         {
             Row(s, $"after a {F(rl.OutageSeconds)} s outage at {rl.LimitPerMinute}/min: time to rotated (s)", rl.SecondsAfterOutage, rl.IdealSecondsAfterOutage is { } ri ? $"ideal {F(ri)}" : "");

@@ -14,8 +14,11 @@ internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTri
     /// <summary>How often the allocation counter is read.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
-    /// <summary>Allocated since the last trim below which there is nothing worth trimming.</summary>
-    public const long BusyBytes = 64L * 1024 * 1024;
+    /// <summary>
+    /// Allocated since the last trim below which there is nothing worth trimming: about one gen0 budget. At 64 MB,
+    /// the watch events of 10,000 Secrets appearing (≈ 25 MB) never led to a trim, and RSS stayed ≈ 24 MB higher.
+    /// </summary>
+    public const long BusyBytes = 16L * 1024 * 1024;
 
     /// <summary>The last interval counts as quiet when it allocated less than this fraction of the work since the last trim.</summary>
     public const int QuietRatio = 16;

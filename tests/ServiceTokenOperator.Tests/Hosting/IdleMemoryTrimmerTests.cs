@@ -23,7 +23,8 @@ public sealed class IdleMemoryTrimmerTests
 
     [Theory]
     [InlineData(0, 0, false)]
-    [InlineData(63, 0, false)] // too little work since the last trim to be worth a full GC
+    [InlineData(15, 0, false)] // too little work since the last trim to be worth a full GC
+    [InlineData(24, 1, true)] // e.g. the watch events of 10,000 Secrets appearing, then quiet
     [InlineData(500, 40, false)] // still busy: the last interval allocated more than 1/16 of the work
     [InlineData(500, 20, true)] // a burst, then quiet
     public void Tick_AfterWorkAndALastInterval_TrimsOnlyWhenQuietAfterABurst(long workMb, long lastIntervalMb, bool trims)
