@@ -2,12 +2,11 @@ using Quartz;
 
 namespace ServiceTokenOperator.Rotation;
 
-/// <summary>What a Quartz fire does: put the ServiceToken on the work queue. The reconcile decides what is due.</summary>
+/// <summary>
+/// What a Quartz fire does: put every ServiceToken whose wake is due on the work queue and arm the trigger for the
+/// next wake. The reconciles decide what is due. One trigger serves all tokens, so it carries no token key.
+/// </summary>
 internal sealed class EnqueueReconcileJob(RotationScheduler scheduler) : IJob
 {
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        scheduler.Fire(RotationScheduler.KeyOf(context.Trigger.Key), context.ScheduledFireTimeUtc);
-        return ValueTask.CompletedTask;
-    }
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await scheduler.FireDueAsync();
 }
