@@ -150,8 +150,8 @@ internal sealed class RotationScheduler(ISchedulerFactory factory, TimeProvider 
 
     public async ValueTask DisposeAsync()
     {
+        // _arm is not disposed: a job still running after the shutdown may yet wait on it (it has no wait handle).
         if (_scheduler is not null) await _scheduler.Shutdown(false, CancellationToken.None);
-        _arm.Dispose();
     }
 
     /// <summary>

@@ -283,6 +283,20 @@ public sealed class RotationSchedulerTests
     }
 
     [Fact]
+    public async Task FireDueAsync_SuccessiveWakes_TheTriggerReArmedByEachFireFiresAgain()
+    {
+        var (provider, scheduler, _, fired) = await StartAsync(TimeProvider.System, quartzFires: true);
+        await using var _ = provider;
+        var now = TimeProvider.System.GetUtcNow();
+
+        for (var i = 0; i < 3; i++) await scheduler.WakeAtAsync(Key(i), now.AddMilliseconds(100 * (3 - i)), CancellationToken.None);
+
+        // Each fire re-arms the trigger from inside its own job: the re-arm must survive that job's completion.
+        await Eventually.TrueAsync(() => scheduler.Count == 0, "every wake fires");
+        Assert.Equal([Key(2), Key(1), Key(0)], Take(fired));
+    }
+
+    [Fact]
     public async Task WakeAtAsync_WakeMissedWhileBusy_FiresAtOnce()
     {
         var (provider, scheduler, _, fired) = await StartAsync(TimeProvider.System, quartzFires: true);
