@@ -616,7 +616,7 @@ internal sealed class ServiceTokenReconciler(
         return status;
     }
 
-    /// <summary>Sets the token's Quartz trigger to its next time-based action; its fire only enqueues a reconcile.</summary>
+    /// <summary>Sets the token's wake to its next time-based action (one Quartz trigger serves the earliest wake); a fire only enqueues reconciles.</summary>
     private async Task<ReconcileResult> WakeAtNextAsync(ServiceToken token, ServiceTokenStatus? status, DateTimeOffset? rotationSlot, CancellationToken ct)
     {
         var key = ObjectKey.Of(token);
