@@ -7,7 +7,7 @@ namespace ServiceTokenOperator.Hosting;
 /// ever exceeded again (issue 9: 32 MB dead of a 60 MB heap after 2,000 issuances). Every <see cref="Interval"/> it
 /// compares what was allocated in the last interval with what was allocated since the last trim; when the work since
 /// then was large and the last interval was quiet next to it, one blocking, compacting, aggressive full collection
-/// returns the free space. Scrapes and watch traffic at rest stay below the ratio, so a steady operator trims rarely.
+/// returns the free space, and <see cref="NativeHeap.Trim"/> the C heap's. Scrapes and watch traffic at rest stay below the ratio, so a steady operator trims rarely.
 /// </summary>
 internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTrimmer> logger, Func<long> allocatedBytes, Action collect) : BackgroundService
 {
@@ -27,8 +27,15 @@ internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTri
     private long _atLastTrim;
 
     public IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTrimmer> logger)
-        : this(time, logger, () => GC.GetTotalAllocatedBytes(), () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true))
+        : this(time, logger, () => GC.GetTotalAllocatedBytes(), CollectAndTrim)
     {
+    }
+
+    // The managed heap first (finalizers of sockets and buffers free native memory), then the C heap's arenas.
+    private static void CollectAndTrim()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        NativeHeap.Trim();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
