@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
-# ServiceToken Operator image: build with the .NET SDK, run on the chiseled ASP.NET Core runtime (no shell, no package
-# manager, non-root). Build from the repository root:
+# ServiceToken Operator image: build with the .NET SDK, publish self-contained with the framework trimmed (see
+# ServiceTokenOperator.csproj: ≈ 30 MB less resident memory than the shared framework), run on the chiseled
+# runtime-deps image (no shell, no package manager, non-root). Its -extra variant carries tzdata, which
+# spec.rotation.timeZone needs. Build from the repository root:
 #   docker build -t servicetoken-operator:dev .
 #   docker buildx build --platform linux/amd64,linux/arm64 -t REGISTRY/servicetoken-operator:TAG --push .
 
@@ -18,9 +20,9 @@ RUN dotnet restore src/ServiceTokenOperator/ServiceTokenOperator.csproj -a $TARG
 COPY --link src/ src/
 COPY --link protos/ protos/
 COPY --link config/ config/
-RUN dotnet publish src/ServiceTokenOperator/ServiceTokenOperator.csproj -c Release -a $TARGETARCH --no-restore --no-self-contained -o /app
+RUN dotnet publish src/ServiceTokenOperator/ServiceTokenOperator.csproj -c Release -a $TARGETARCH --no-restore -o /app
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-extra AS runtime
 WORKDIR /app
 COPY --link --from=build /app .
 # The chiseled image's non-root user (uid 1654); the Helm chart runs it with runAsNonRoot and a read-only root filesystem.

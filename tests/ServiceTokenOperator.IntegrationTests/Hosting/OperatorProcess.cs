@@ -25,16 +25,18 @@ internal sealed partial class OperatorProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts <c>servicetoken-operator run</c> with <paramref name="args"/>, as the pod <paramref name="podName"/>.</summary>
-    public static OperatorProcess Start(string podName, IEnumerable<string> args)
+    /// <summary>Starts <c>servicetoken-operator run</c> with <paramref name="args"/>, as the pod <paramref name="podName"/>:
+    /// the build next to the tests through <c>dotnet</c>, or <paramref name="executable"/> (a published operator, the
+    /// image's entry point) directly.</summary>
+    public static OperatorProcess Start(string podName, IEnumerable<string> args, string? executable = null)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var start = new ProcessStartInfo(executable ?? Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "servicetoken-operator.dll"));
+        if (executable is null) start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "servicetoken-operator.dll"));
         start.ArgumentList.Add("run");
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["POD_NAME"] = podName;
