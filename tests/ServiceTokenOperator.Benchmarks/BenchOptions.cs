@@ -29,8 +29,12 @@ internal sealed record BenchOptions
     /// <summary>The vendor's requests per minute per credential; 0 keeps the simulators' default (600).</summary>
     public int VendorRateLimit { get; init; }
 
-    /// <summary>The operator's assembly; default: the one built with this project.</summary>
+    /// <summary>The operator's assembly; default: <see cref="Operator"/>.</summary>
     public string? OperatorAssembly { get; init; }
+
+    /// <summary>Which operator runs without --operator-assembly: "published" (as the image ships it: self-contained,
+    /// the framework trimmed; published by the harness) or "build" (the framework-dependent build of the solution).</summary>
+    public string Operator { get; init; } = "published";
 
     /// <summary>KEY=VALUE pairs set in the operator's environment (e.g. DOTNET_gcServer=0 to compare GC modes).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> OperatorEnvironment { get; init; } = [];
@@ -57,7 +61,9 @@ internal sealed record BenchOptions
           --vendor-rate-limit R      the vendor's requests/min per credential for the whole run (default 600, the
                                      simulators' default); the rate-limit scenario lowers it to two windows of work
           --operator-env K=V         set in the operator's environment (repeatable), e.g. DOTNET_gcServer=0
-          --operator-assembly PATH   servicetoken-operator.dll to run (default: the one built with the harness)
+          --operator published|build which operator runs (default published: dotnet publish -c Release -r RID as the
+                                     image does, self-contained with the framework trimmed; build: the solution's build)
+          --operator-assembly PATH   servicetoken-operator.dll to run instead
           --timeout-minutes M        bound on each wait (default 10)
         """;
 
@@ -89,6 +95,7 @@ internal sealed record BenchOptions
                     "vendor" => options with { Vendor = OneOf(value, name, Vendors) },
                     "vendor-rate-limit" => options with { VendorRateLimit = Positive(value, name) },
                     "operator-assembly" => options with { OperatorAssembly = value },
+                    "operator" => options with { Operator = OneOf(value, name, ["published", "build"]) },
                     "operator-env" => options with { OperatorEnvironment = [.. options.OperatorEnvironment, Pair(value, name)] },
                     "timeout-minutes" => options with { Timeout = TimeSpan.FromMinutes(PositiveDouble(value, name)) },
                     _ => throw new FormatException($"unknown option --{name}"),

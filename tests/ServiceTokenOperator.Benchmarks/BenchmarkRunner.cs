@@ -41,7 +41,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
 
     public async Task<BenchResult> RunAsync(CancellationToken ct)
     {
-        var assembly = OperatorAssembly.Locate(options.OperatorAssembly);
+        var assembly = await OperatorAssembly.LocateAsync(options, Say, ct);
         var dir = Directory.CreateTempSubdirectory("servicetoken-bench-").FullName;
         var logPath = Path.Combine(dir, "operator.log");
         Say($"operator: {assembly}");

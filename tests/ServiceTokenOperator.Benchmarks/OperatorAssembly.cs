@@ -1,23 +1,57 @@
+using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 
 namespace ServiceTokenOperator.Benchmarks;
 
-/// <summary>Finds servicetoken-operator.dll: the --operator-assembly option, the path recorded at build, else the repository's build output.</summary>
+/// <summary>
+/// Finds servicetoken-operator.dll: the --operator-assembly option; else, by default, the operator published as the
+/// image publishes it; with --operator build, the path recorded at build, else the repository's build output.
+/// </summary>
 internal static class OperatorAssembly
 {
     private const string FileName = "servicetoken-operator.dll";
 
-    public static string Locate(string? explicitPath)
+    public static async Task<string> LocateAsync(BenchOptions options, Action<string> say, CancellationToken ct)
     {
-        if (explicitPath is not null)
+        if (options.OperatorAssembly is { } explicitPath)
         {
             return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : throw new FileNotFoundException($"--operator-assembly: {explicitPath} does not exist");
         }
 
-        var recorded = typeof(OperatorAssembly).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "OperatorAssembly")?.Value;
-        if (!string.IsNullOrEmpty(recorded) && File.Exists(recorded)) return recorded;
+        return options.Operator == "published" ? await PublishAsync(say, ct) : Built();
+    }
+
+    /// <summary>
+    /// <c>dotnet publish -c Release -r RID</c> of the operator project, as the Dockerfile runs it (the project makes
+    /// such a publish self-contained with the framework trimmed), into a fixed directory so that a second run is
+    /// incremental. What ships is what is measured: the trimmed framework holds ≈ 30 MB less resident than the shared one.
+    /// </summary>
+    private static async Task<string> PublishAsync(Action<string> say, CancellationToken ct)
+    {
+        var project = Recorded("OperatorProject") ?? throw new FileNotFoundException("the operator project path was not recorded at build: pass --operator-assembly");
+        var rid = RuntimeInformation.RuntimeIdentifier;
+        var output = Path.Combine(Path.GetTempPath(), "servicetoken-bench-operator", rid);
+        say($"publishing the operator as the image does: dotnet publish -c Release -r {rid} -o {output}");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "publish", project, "-c", "Release", "-r", rid, "-o", output, "--nologo", "-v", "quiet" }) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet publish exited {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        return Path.Combine(output, FileName);
+    }
+
+    private static string? Recorded(string key) =>
+        typeof(OperatorAssembly).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value is { Length: > 0 } value ? value : null;
+
+    private static string Built()
+    {
+
+        var recorded = Recorded("OperatorAssembly");
+        if (recorded is not null && File.Exists(recorded)) return recorded;
 
         // Built some other way (e.g. copied): look for src/ServiceTokenOperator/bin/<config>/net10.0 above us.
         var configuration = typeof(OperatorAssembly).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
