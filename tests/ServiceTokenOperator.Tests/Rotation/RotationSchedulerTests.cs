@@ -277,8 +277,7 @@ public sealed class RotationSchedulerTests
         Assert.Empty(trigger.JobDataMap);
         Assert.Equal([key], Take(fired));
         // Re-armed by the fire for the wake left.
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(10);
-        while (await ArmedAsync(quartz) != now.AddHours(2) && TimeProvider.System.GetUtcNow() < deadline) await Task.Delay(2);
+        await Eventually.TrueAsync(async () => await ArmedAsync(quartz) == now.AddHours(2), "the fire re-arms for the wake left");
         Assert.Equal(now.AddHours(2), await ArmedAsync(quartz));
     }
 
