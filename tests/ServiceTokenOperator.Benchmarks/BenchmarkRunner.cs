@@ -46,7 +46,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var logPath = Path.Combine(dir, "operator.log");
         Say($"operator: {assembly}");
         Say($"sandbox dir: {dir} (operator log: {logPath})");
-        var crds = await CaptureAsync(assembly, "crds", ct);
+        var crds = await Dotnet.RunAsync([assembly, "crds"], ct);
         await using var world = await SandboxWorld.StartAsync(new SandboxWorldOptions { Dir = dir, CrdYamls = [crds], VendorLatencyMs = options.VendorLatencyMs }, ct);
         FaultsOf(world).Apply(BaseFaults);
         using var kube = new KubeClient(world.Kube.BaseUri, world.Kube.AdminToken);
@@ -485,17 +485,6 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
     private void TrackPeak(OperatorProcess op)
     {
         if (op.PeakRssMb() is { } peak && peak > _peakRssMb) _peakRssMb = peak;
-    }
-
-    private static async Task<string> CaptureAsync(string assembly, string verb, CancellationToken ct)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add(assembly);
-        info.ArgumentList.Add(verb);
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{verb} exited with {process.ExitCode}");
     }
 
     private void Say(string line) => console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[bench] {line}"));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
@@ -34,13 +33,7 @@ internal static class OperatorAssembly
         var rid = RuntimeInformation.RuntimeIdentifier;
         var output = Path.Combine(Path.GetTempPath(), "servicetoken-bench-operator", rid);
         say($"publishing the operator as the image does: dotnet publish -c Release -r {rid} -o {output}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "publish", project, "-c", "Release", "-r", rid, "-o", output, "--nologo", "-v", "quiet" }) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet publish exited {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        await Dotnet.RunAsync(["publish", project, "-c", "Release", "-r", rid, "-o", output, "--nologo", "-v", "quiet"], ct);
         return Path.Combine(output, FileName);
     }
 
