@@ -23,6 +23,12 @@ internal sealed record BenchOptions
     public double RestMinutes { get; init; } = 1;
     public int UnrelatedSecrets { get; init; } = 10_000;
 
+    /// <summary>
+    /// Tokens issued (and deleted) in their own namespace before the burst, so that the burst measures the operator's
+    /// steady cost rather than a fresh process compiling its code paths; 0 measures the burst cold.
+    /// </summary>
+    public int WarmUp { get; init; } = 32;
+
     /// <summary>Which simulator issues the tokens. PlanetScale needs one vendor call per issuance, the others two (create, verify).</summary>
     public string Vendor { get; init; } = "planetscale";
 
@@ -57,6 +63,8 @@ internal sealed record BenchOptions
                                      every scenario starts with the burst that creates the tokens
           --rest-minutes M           length of the rest scenario (default 1; 10 for the full run)
           --unrelated-secrets N      unrelated Secrets for that scenario (default 10000)
+          --warm-up W                tokens issued and deleted in their own namespace before the burst, measured
+                                     apart (default 32; 0: the burst is the fresh process's first work)
           --vendor V                 planetscale | upsun | platformsh | akka (default planetscale)
           --vendor-rate-limit R      the vendor's requests/min per credential for the whole run (default 600, the
                                      simulators' default); the rate-limit scenario lowers it to two windows of work
@@ -92,6 +100,7 @@ internal sealed record BenchOptions
                     "scenario" => options with { Scenario = string.Join(',', value.Split(',').Select(v => OneOf(v, name, Scenarios))) },
                     "rest-minutes" => options with { RestMinutes = PositiveDouble(value, name) },
                     "unrelated-secrets" => options with { UnrelatedSecrets = Positive(value, name) },
+                    "warm-up" => options with { WarmUp = NonNegative(value, name) },
                     "vendor" => options with { Vendor = OneOf(value, name, Vendors) },
                     "vendor-rate-limit" => options with { VendorRateLimit = Positive(value, name) },
                     "operator-assembly" => options with { OperatorAssembly = value },

@@ -57,6 +57,9 @@ internal sealed record BenchResult
     public double? SteadyStateWritesPerMinute { get; init; }
     public double? SteadyStateVendorCallsPerMinute { get; init; }
     public double? SteadyStateReadsPerMinute { get; init; }
+    /// <summary>The fresh process's first reconciles, before the burst (null with --warm-up 0).</summary>
+    public WarmUpResult? WarmUp { get; init; }
+
     public RestartResult? Restart { get; init; }
     public WaveResult? Wave { get; init; }
     public RateLimitResult? RateLimit { get; init; }

@@ -14,6 +14,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
 {
     private const string Namespace = "bench";
     private const string UnrelatedNamespace = "unrelated";
+    private const string WarmUpNamespace = "bench-warmup";
     private const int HarnessParallelism = 16;
     private const string ReconcileOverhead = "servicetoken_reconcile_overhead_seconds";
     private const string ReconcileWait = "servicetoken_reconcile_wait_seconds";
@@ -28,7 +29,9 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
     private readonly List<string> _notes = [];
     private double _peakRssMb;
 
-    private string TokensPath => $"/apis/servicetoken.dev/v1alpha1/namespaces/{Namespace}/servicetokens";
+    private string TokensPath => TokensIn(Namespace);
+
+    private static string TokensIn(string @namespace) => $"/apis/servicetoken.dev/v1alpha1/namespaces/{@namespace}/servicetokens";
 
     /// <summary>
     /// Vendor round trips of one issuance: PlanetScale creates, then grants the access of the one database in the
@@ -61,11 +64,12 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             await WaitIssuersReadyAsync(kube, ct);
             var idleRss = await SteadyRssAsync(op, ct);
             Say($"operator RSS with no ServiceTokens: {idleRss:F1} MB");
+            var warmUp = options.WarmUp > 0 ? await WarmUpAsync(kube, op, ct) : null;
             await using var watcher = new TokenWatcher(kube, Namespace);
             await watcher.StartAsync(ct);
 
             var burst = await BurstAsync(world, kube, api, vendors, op, watcher, ct);
-            var result = burst;
+            var result = burst with { WarmUp = warmUp };
             if (options.Runs("rest"))
             {
                 var (writes, calls, reads) = await RestAsync(api, vendors, ct);
@@ -108,7 +112,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var serverBefore = world.Kube.RequestCount;
         var start = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = HarnessParallelism, CancellationToken = ct },
-            async (i, token) => await kube.CreateAsync(TokensPath, TokenManifest(TokenName(i)), token));
+            async (i, token) => await kube.CreateAsync(TokensPath, TokenManifest(Namespace, TokenName(i)), token));
         var created = Stopwatch.GetElapsedTime(start);
         var done = await watcher.WaitAllAsync(n, s => s.Ready && s.Revision >= 1, options.Timeout);
         var readySeconds = done is { } d ? Stopwatch.GetElapsedTime(start, d).TotalSeconds : (double?)null;
@@ -164,6 +168,45 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             OperatorRssAfterBurstMb = rssAfter,
             Notes = _notes,
         };
+    }
+
+    /// <summary>
+    /// Issues --warm-up tokens in their own namespace and deletes them again (their tokens revoked, the world back to
+    /// no ServiceToken), so that the burst after it measures the operator's steady cost: a fresh process's first
+    /// reconciles compile its code paths, all workers at once, and at N = 100 those few decide the p99 alone.
+    /// Their own time is reported apart as the cold cost.
+    /// </summary>
+    private async Task<WarmUpResult> WarmUpAsync(KubeClient kube, OperatorProcess op, CancellationToken ct)
+    {
+        var n = options.WarmUp;
+        var path = TokensIn(WarmUpNamespace);
+        Say($"warm-up: issuing {n} ServiceTokens in {WarmUpNamespace}, then deleting them");
+        await kube.EnsureAsync("/api/v1/namespaces", Named(WarmUpNamespace), ct);
+        await using var watcher = new TokenWatcher(kube, WarmUpNamespace);
+        await watcher.StartAsync(ct);
+        var metricsBefore = await ScrapeAsync(op, ct);
+        var start = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = HarnessParallelism, CancellationToken = ct },
+            async (i, token) => await kube.CreateAsync(path, TokenManifest(WarmUpNamespace, $"warm-up-{i:D3}"), token));
+        var done = await watcher.WaitAllAsync(n, s => s.Ready && s.Revision >= 1, options.Timeout)
+            ?? throw new TimeoutException($"warm-up: only {watcher.Count(s => s.Ready)} of {n} Ready within {options.Timeout.TotalMinutes} min");
+        var readySeconds = Stopwatch.GetElapsedTime(start, done).TotalSeconds;
+        await Task.Delay(Settle, ct);
+        var overhead = Window(metricsBefore, await ScrapeAsync(op, ct), ReconcileOverhead);
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = HarnessParallelism, CancellationToken = ct },
+            async (i, token) => await kube.DeleteAsync($"{path}/warm-up-{i:D3}", token));
+        var deadline = Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency);
+        while (watcher.Count(_ => true) > 0)
+        {
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"warm-up: {watcher.Count(_ => true)} tokens not gone within {options.Timeout.TotalMinutes} min");
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+
+        await Task.Delay(Settle, ct);
+        var result = new WarmUpResult(n, Round(readySeconds), Ms(overhead?.Quantile(0.5)), Ms(overhead?.Quantile(0.99)), Ms(overhead?.Max()));
+        Say($"warm-up: {n} Ready after {readySeconds:F1} s; own time p50 {result.ReconcileP50Ms} ms, p99 {result.ReconcileP99Ms} ms, slowest ≤ {result.ReconcileMaxMs} ms; deleted");
+        return result;
     }
 
     private async Task<(double Writes, double Calls, double Reads)> RestAsync(ApiTraffic api, VendorTraffic vendors, CancellationToken ct)
@@ -377,7 +420,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         _ => SandboxWorld.PlanetScaleIssuer,
     };
 
-    private JsonObject TokenManifest(string name)
+    private JsonObject TokenManifest(string @namespace, string name)
     {
         var spec = new JsonObject
         {
@@ -401,7 +444,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         {
             ["apiVersion"] = "servicetoken.dev/v1alpha1",
             ["kind"] = "ServiceToken",
-            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Namespace },
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = @namespace },
             ["spec"] = spec,
         };
     }

@@ -36,4 +36,21 @@ internal sealed record Histogram(IReadOnlyList<(double UpperBound, double Count)
 
         return lowerBound;
     }
+
+    /// <summary>
+    /// The upper bound of the highest bucket that holds an observation: the slowest one is at most this. Infinity
+    /// when it fell past the highest finite bound; null without observations.
+    /// </summary>
+    public double? Max()
+    {
+        double? max = null;
+        double below = 0;
+        foreach (var (upper, count) in Buckets)
+        {
+            if (count > below) max = upper;
+            below = count;
+        }
+
+        return max;
+    }
 }

@@ -34,6 +34,8 @@ internal sealed class KubeClient : IDisposable
 
     public Task<JsonObject> MergePatchAsync(string path, JsonObject patch, CancellationToken ct) => SendAsync(HttpMethod.Patch, path, patch, "application/merge-patch+json", ct);
 
+    public Task<JsonObject> DeleteAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Delete, path, null, null, ct);
+
     /// <summary>Creates, and accepts that the object already exists (no write then).</summary>
     public async Task EnsureAsync(string path, JsonObject body, CancellationToken ct)
     {

@@ -15,6 +15,13 @@ internal static class MarkdownSummary
         s.AppendLine();
         s.AppendLine("| measure | value | target |");
         s.AppendLine("|---|---|---|");
+        if (r.WarmUp is { } wu)
+        {
+            Row(s, $"warm-up before the burst: {wu.Tokens} tokens, time to all Ready (s)", wu.TimeToAllReadySeconds, "");
+            Row(s, "warm-up: reconcile p99, the fresh process's first, waits excluded (ms)", wu.ReconcileP99Ms, "");
+            Row(s, "warm-up: slowest reconcile, waits excluded (ms, bucket bound)", wu.ReconcileMaxMs, "");
+        }
+
         Row(s, "time to all Ready (s)", r.TimeToAllReadySeconds, r.IdealSeconds is { } i
             ? $"≤ {F(1.2 * i)} (1.2 × ideal {F(i)}: vendor {F(r.IdealVendorSeconds ?? 0)}, API at {F(r.KubeApiQps)}/s {F(r.IdealApiSeconds ?? 0)})"
             : "");
