@@ -17,6 +17,9 @@ namespace ServiceTokenOperator.Hosting;
 /// </summary>
 internal sealed class OperatorHost : IAsyncDisposable
 {
+    /// <summary>The meter .NET publishes its runtime metrics on (dotnet_gc_*, dotnet_jit_*, dotnet_thread_pool_*).</summary>
+    public const string RuntimeMeter = "System.Runtime";
+
     private readonly WebApplication _app;
 
     private OperatorHost(WebApplication app, Uri metricsBase)
@@ -53,7 +56,9 @@ internal sealed class OperatorHost : IAsyncDisposable
         builder.Services.AddServiceTokenOperator(options, kubernetes);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("servicetoken-operator", serviceInstanceId: options.Identity))
-            .WithMetrics(m => m.AddMeter(options.MeterName).AddPrometheusExporter(p =>
+            // System.Runtime: the runtime's own meter (GC collections and pause time, JIT, heap, thread pool), what
+            // a Go operator's default collectors expose; it explains a reconcile tail without attaching a profiler.
+            .WithMetrics(m => m.AddMeter(options.MeterName, RuntimeMeter).AddPrometheusExporter(p =>
             {
                 // Every scrape sees the current state; a cached response would hide the last reconcile.
                 p.ScrapeResponseCacheDurationMilliseconds = 0;

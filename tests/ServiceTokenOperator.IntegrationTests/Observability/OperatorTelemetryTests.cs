@@ -154,6 +154,21 @@ public sealed class OperatorTelemetryTests(ObservedOperatorWorld world) : IClass
     }
 
     [Fact]
+    public async Task Metrics_IncludeTheRuntimeMeter_GcAndJitUnderOpenTelemetryNames()
+    {
+        var text = await world.ScrapeAsync();
+
+        var types = Regex.Matches(text, "^# TYPE (dotnet_\\S+) (\\S+)$", RegexOptions.Multiline).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        Assert.Equal("counter", types["dotnet_gc_collections_total"]);
+        Assert.Equal("counter", types["dotnet_gc_pause_time_seconds_total"]);
+        Assert.Equal("counter", types["dotnet_jit_compiled_methods_total"]);
+        Assert.Equal("counter", types["dotnet_jit_compilation_time_seconds_total"]);
+        foreach (var generation in new[] { "gen0", "gen1", "gen2" })
+            Assert.Matches($"(?m)^dotnet_gc_collections_total\\{{[^}}]*gc_heap_generation=\"{generation}\"[^}}]*\\}} \\d+", text);
+        Assert.Matches("(?m)^dotnet_jit_compiled_methods_total\\{[^}]*\\} [1-9]", text);
+    }
+
+    [Fact]
     public async Task FailingToken_RepeatedFailures_OneWarningEventWithARisingCount()
     {
         world.World.PlanetScale.Faults.Apply(new FaultSettings { ErrorRate = 1, ErrorStatus = 400 });

@@ -85,6 +85,9 @@ public sealed class PublishedOperatorTests(PublishedOperator published) : IClass
         var text = await replicas.Http.GetStringAsync(new Uri(metrics, "/metrics"));
         Assert.Contains($"# TYPE {OperatorMetrics.Rotations}", text, StringComparison.Ordinal);
         var lines = text.Split('\n');
+        // The runtime's meter survives trimming: a collection count per generation, and the JIT's work.
+        Assert.Contains(lines, l => l.StartsWith("dotnet_gc_collections_total{", StringComparison.Ordinal) && l.Contains("gc_heap_generation=\"gen0\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("dotnet_jit_compiled_methods_total{", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal));
         Assert.All(names, name => Assert.Contains(lines, l => l.StartsWith($"{OperatorMetrics.ReadyStatus}{{", StringComparison.Ordinal) && l.Contains($",name=\"{name}\",", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal)));
 
         // Deleted: every vendor token of this cluster is revoked.
