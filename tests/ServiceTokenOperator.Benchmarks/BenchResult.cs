@@ -44,6 +44,9 @@ internal sealed record BenchResult
     public double? KubeApiWaitP50Ms { get; init; }
 
     public double? KubeApiWaitP99Ms { get; init; }
+
+    /// <summary>The operator's garbage collections and JIT compilation during the burst.</summary>
+    public RuntimeActivity? BurstRuntime { get; init; }
     public double? OperatorPeakRssMb { get; init; }
 
     /// <summary>Resident set once started and synced, before any ServiceToken (median of samples).</summary>

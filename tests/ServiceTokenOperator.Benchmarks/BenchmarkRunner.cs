@@ -134,6 +134,8 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var rssAfter = await SteadyRssAsync(op, ct);
 
         var overhead = Window(metricsBefore, metricsAfter, ReconcileOverhead);
+        var runtime = RuntimeActivity.Between(metricsBefore, metricsAfter);
+        Say($"burst: {runtime}");
         var duration = Window(metricsBefore, metricsAfter, ReconcileDuration, TokenController);
         var throttle = Window(metricsBefore, metricsAfter, ReconcileWait, ("on", "client_throttle"));
         var kubeApi = Window(metricsBefore, metricsAfter, ReconcileWait, ("on", "kube_api"));
@@ -168,6 +170,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             ClientThrottleP99Ms = Ms(throttle?.Quantile(0.99)),
             KubeApiWaitP50Ms = Ms(kubeApi?.Quantile(0.5)),
             KubeApiWaitP99Ms = Ms(kubeApi?.Quantile(0.99)),
+            BurstRuntime = runtime,
             SandboxApi = new SandboxApiResult(serverAfter - serverBefore, Round(burstWindow)!.Value, Round((serverAfter - serverBefore) / burstWindow)!.Value,
                 Round(n / created.TotalSeconds)!.Value, world.Kube.RequestCount),
             OperatorGc = OperatorAssembly.GcMode(op.Assembly),
@@ -198,7 +201,9 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
             ?? throw new TimeoutException($"warm-up: only {watcher.Count(s => s.Ready)} of {n} Ready within {options.Timeout.TotalMinutes} min");
         var readySeconds = Stopwatch.GetElapsedTime(start, done).TotalSeconds;
         await Task.Delay(Settle, ct);
-        var overhead = Window(metricsBefore, await ScrapeAsync(op, ct), ReconcileOverhead);
+        var metricsAfter = await ScrapeAsync(op, ct);
+        var overhead = Window(metricsBefore, metricsAfter, ReconcileOverhead);
+        var runtime = RuntimeActivity.Between(metricsBefore, metricsAfter);
 
         await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = HarnessParallelism, CancellationToken = ct },
             async (i, token) => await kube.DeleteAsync($"{path}/warm-up-{i:D3}", token));
@@ -210,8 +215,8 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         }
 
         await Task.Delay(Settle, ct);
-        var result = new WarmUpResult(n, Round(readySeconds), Ms(overhead?.Quantile(0.5)), Ms(overhead?.Quantile(0.99)), Ms(overhead?.Max()));
-        Say($"warm-up: {n} Ready after {readySeconds:F1} s; own time p50 {result.ReconcileP50Ms} ms, p99 {result.ReconcileP99Ms} ms, slowest ≤ {result.ReconcileMaxMs} ms; deleted");
+        var result = new WarmUpResult(n, Round(readySeconds), Ms(overhead?.Quantile(0.5)), Ms(overhead?.Quantile(0.99)), Ms(overhead?.Max()), runtime);
+        Say($"warm-up: {n} Ready after {readySeconds:F1} s; own time p50 {result.ReconcileP50Ms} ms, p99 {result.ReconcileP99Ms} ms, slowest ≤ {result.ReconcileMaxMs} ms; {runtime}; deleted");
         return result;
     }
 
@@ -334,9 +339,10 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         ExplainRewrites(tokensBefore, tokensAfter);
         var resyncMetrics = await ScrapeAsync(restarted, ct);
         var resyncOverhead = resyncMetrics is null ? null : PrometheusText.Histogram(resyncMetrics, ReconcileOverhead);
-        Say($"restart: readyz {readyz:F1} s, resync {resync:F1} s ({basis}); {apiDelta.Writes} writes, {vendorDelta.Calls} vendor calls, {apiDelta.Gets} GETs, {apiDelta.Lists} LISTs");
+        var resyncRuntime = RuntimeActivity.Between(null, resyncMetrics);
+        Say($"restart: readyz {readyz:F1} s, resync {resync:F1} s ({basis}); {apiDelta.Writes} writes, {vendorDelta.Calls} vendor calls, {apiDelta.Gets} GETs, {apiDelta.Lists} LISTs; since start: {resyncRuntime}");
         return (new RestartResult(Round(resync), basis, Round(readyz), vendorDelta.Calls, apiDelta.Writes, apiDelta.Gets, apiDelta.Lists, Round(Math.Max(observe, elapsed))!.Value,
-            Ms(resyncOverhead?.Quantile(0.5)), Ms(resyncOverhead?.Quantile(0.99)), apiDelta.ByVerbAndResource), restarted);
+            Ms(resyncOverhead?.Quantile(0.5)), Ms(resyncOverhead?.Quantile(0.99)), apiDelta.ByVerbAndResource, resyncRuntime), restarted);
     }
 
     private async Task<UnrelatedSecretsResult> UnrelatedSecretsAsync(KubeClient kube, ApiTraffic api, OperatorProcess op, CancellationToken ct)

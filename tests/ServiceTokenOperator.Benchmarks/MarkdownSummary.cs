@@ -20,6 +20,7 @@ internal static class MarkdownSummary
             Row(s, $"warm-up before the burst: {wu.Tokens} tokens, time to all Ready (s)", wu.TimeToAllReadySeconds, "");
             Row(s, "warm-up: reconcile p99, the fresh process's first, waits excluded (ms)", wu.ReconcileP99Ms, "");
             Row(s, "warm-up: slowest reconcile, waits excluded (ms, bucket bound)", wu.ReconcileMaxMs, "");
+            Row(s, "warm-up: JIT compilation (ms)", wu.Runtime?.JitMs, wu.Runtime is { } wr ? $"{F(wr.JitMethods)} methods" : "");
         }
 
         Row(s, "time to all Ready (s)", r.TimeToAllReadySeconds, r.IdealSeconds is { } i
@@ -31,6 +32,12 @@ internal static class MarkdownSummary
         Row(s, "vendor calls / issuance", r.VendorCallsPerIssuance, r.Vendor == "planetscale" ? "2 (create + grant access)" : "2 (create + verify)");
         Row(s, "reconcile p50, vendor, API and client throttle waits excluded (ms)", r.ReconcileP50Ms, "");
         Row(s, "reconcile p99, vendor, API and client throttle waits excluded (ms)", r.ReconcileP99Ms, "< 5");
+        if (r.BurstRuntime is { } rt)
+        {
+            Row(s, "burst: garbage collections (gen0 / gen1 / gen2), pause in all (ms)", rt.GcPauseMs, $"{F(rt.Gen0Collections)} / {F(rt.Gen1Collections)} / {F(rt.Gen2Collections)}");
+            Row(s, "burst: JIT compilation (ms)", rt.JitMs, $"{F(rt.JitMethods)} methods");
+        }
+
         Row(s, "Kubernetes API wait per reconcile, p50 (ms)", r.KubeApiWaitP50Ms, "");
         Row(s, "Kubernetes API wait per reconcile, p99 (ms)", r.KubeApiWaitP99Ms, "");
         Row(s, "client rate limiter wait per reconcile, p99 (ms)", r.ClientThrottleP99Ms, "");
@@ -54,6 +61,8 @@ internal static class MarkdownSummary
             Row(s, "restart: writes", rs.Writes, "0");
             Row(s, "restart: GETs (LISTs of the initial sync apart)", rs.Gets, "0");
             Row(s, "restart: reconcile p99 of the resync, waits excluded (ms)", rs.ReconcileP99Ms, "< 5");
+            if (rs.RuntimeSinceStart is { } rr)
+                Row(s, "restart: GC pause and JIT compilation since the start (ms)", rr.GcPauseMs, $"JIT {F(rr.JitMs)} ms, {F(rr.JitMethods)} methods");
         }
 
         if (r.UnrelatedSecrets is { } u)
@@ -80,4 +89,6 @@ internal static class MarkdownSummary
         s.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {(value is { } v ? F(v) : "n/a")} | {target} |");
 
     private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string F(double? v) => v is { } d ? F(d) : "n/a";
 }

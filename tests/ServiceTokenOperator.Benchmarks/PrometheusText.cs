@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ServiceTokenOperator.Benchmarks;
 
-/// <summary>The Prometheus text exposition format, as far as histograms need it.</summary>
+/// <summary>The Prometheus text exposition format, as far as the harness reads it: histograms and summed counters.</summary>
 internal static class PrometheusText
 {
     /// <summary>
@@ -38,6 +38,25 @@ internal static class PrometheusText
         }
 
         return found ? new Histogram(buckets.Select(b => (b.Key, b.Value)).ToList(), count, sum) : null;
+    }
+
+    /// <summary>
+    /// The samples of counter or gauge <paramref name="name"/> summed over its label sets (only those carrying
+    /// <paramref name="where"/> if given), or null when the exposition has none.
+    /// </summary>
+    public static double? Sum(string exposition, string name, (string Label, string Value)? where = null)
+    {
+        double? sum = null;
+        foreach (var raw in exposition.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#') continue;
+            var (metric, labels, value) = Split(line);
+            if (metric != name || (where is { } w && Label(labels, w.Label) != w.Value)) continue;
+            sum = (sum ?? 0) + value;
+        }
+
+        return sum;
     }
 
     private static (string Metric, string Labels, double Value) Split(string line)
