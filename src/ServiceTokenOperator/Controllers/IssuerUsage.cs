@@ -16,11 +16,17 @@ internal static class IssuerUsage
     /// </summary>
     public static IEnumerable<IssuerKey> KeysOf(ServiceToken token)
     {
-        var ns = token.Metadata.NamespaceProperty;
-        var kind = token.Spec.IssuerRef.Kind ?? TokenIssuer.KindName;
-        if (!string.IsNullOrEmpty(token.Spec.IssuerRef.Name))
-            yield return new IssuerKey(kind, new ObjectKey(kind == ClusterTokenIssuer.KindName ? null : ns, token.Spec.IssuerRef.Name));
+        if (SpecKey(token) is { } named) yield return named;
         if (Parse(token.Status?.Issuer) is { } recorded) yield return recorded;
+    }
+
+    /// <summary>The issuer the spec names; null without a name.</summary>
+    public static IssuerKey? SpecKey(ServiceToken token)
+    {
+        var kind = token.Spec.IssuerRef.Kind ?? TokenIssuer.KindName;
+        return string.IsNullOrEmpty(token.Spec.IssuerRef.Name)
+            ? null
+            : new IssuerKey(kind, new ObjectKey(kind == ClusterTokenIssuer.KindName ? null : token.Metadata.NamespaceProperty, token.Spec.IssuerRef.Name));
     }
 
     /// <summary>

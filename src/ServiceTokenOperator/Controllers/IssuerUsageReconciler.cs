@@ -23,33 +23,32 @@ internal sealed class IssuerUsageReconciler(OperatorCaches caches, IKubernetes c
 
     public async Task<ReconcileResult> ReconcileAsync(IssuerKey key, CancellationToken cancellationToken)
     {
-        var tokens = caches.ServiceTokens.List();
         var written = key.Kind == TokenIssuer.KindName
-            ? caches.TokenIssuers.Get(key.Object) is not { } issuer || await ApplyAsync(IssuerReconciler.TokenIssuers, issuer, IssuerUsage.InUse(key, tokens), cancellationToken)
-            : caches.ClusterTokenIssuers.Get(key.Object) is not { } cluster || await ApplyAsync(IssuerReconciler.ClusterTokenIssuers, cluster, IssuerUsage.InUse(key, tokens), cancellationToken);
+            ? caches.TokenIssuers.Get(key.Object) is not { } issuer || await ApplyAsync(IssuerReconciler.TokenIssuers, issuer, caches.IssuerInUse(key), cancellationToken)
+            : caches.ClusterTokenIssuers.Get(key.Object) is not { } cluster || await ApplyAsync(IssuerReconciler.ClusterTokenIssuers, cluster, caches.IssuerInUse(key), cancellationToken);
         if (!written) return ReconcileResult.Failed();
 
         // Every issuer whose credentials live in that namespace decides together: two issuers may share one Secret.
         var secretNamespace = key.Kind == TokenIssuer.KindName ? key.Object.Namespace! : settings.ClusterResourceNamespace;
-        return await ApplyCredentialsAsync(secretNamespace, DesiredCredentials(secretNamespace, tokens), cancellationToken)
+        return await ApplyCredentialsAsync(secretNamespace, DesiredCredentials(secretNamespace), cancellationToken)
             ? ReconcileResult.Done
             : ReconcileResult.Failed();
     }
 
     /// <summary>The credential Secrets of <paramref name="namespace"/> that an issuer in use names.</summary>
-    internal HashSet<string> DesiredCredentials(string @namespace, IReadOnlyCollection<ServiceToken> tokens)
+    internal HashSet<string> DesiredCredentials(string @namespace)
     {
         var desired = new HashSet<string>(StringComparer.Ordinal);
         foreach (var issuer in caches.TokenIssuers.List(i => i.Metadata.NamespaceProperty == @namespace))
         {
-            if (IssuerUsage.InUse(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)), tokens)) desired.Add(issuer.Spec.CredentialsSecretRef.Name);
+            if (caches.IssuerInUse(new IssuerKey(TokenIssuer.KindName, ObjectKey.Of(issuer)))) desired.Add(issuer.Spec.CredentialsSecretRef.Name);
         }
 
         if (@namespace == settings.ClusterResourceNamespace)
         {
             foreach (var issuer in caches.ClusterTokenIssuers.List())
             {
-                if (IssuerUsage.InUse(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)), tokens)) desired.Add(issuer.Spec.CredentialsSecretRef.Name);
+                if (caches.IssuerInUse(new IssuerKey(ClusterTokenIssuer.KindName, ObjectKey.Of(issuer)))) desired.Add(issuer.Spec.CredentialsSecretRef.Name);
             }
         }
 

@@ -61,6 +61,7 @@ internal sealed class ControllerManager(
             Informer<PartialObjectMetadata>(ResourceTypes.Secrets, SecretLabels.NotManagedBySelector, scope, new InformerOptions { Transform = InformerTransforms.KeepIdentity }),
             Informer<V1Namespace>(new ResourceType("", "v1", "namespaces", Namespaced: false)));
         OperatorCaches.IndexSecretTargets(caches.ServiceTokens);
+        OperatorCaches.IndexIssuerUsage(caches.ServiceTokens);
         _caches = caches;
 
         var writer = new StatusWriter(client);

@@ -111,6 +111,15 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
         }
     }
 
+    /// <summary>Whether any cached object has <paramref name="value"/> in index <paramref name="name"/>, without listing them.</summary>
+    public bool HasIndexed(string name, string value)
+    {
+        lock (_gate)
+        {
+            return _indexes[name].Entries.TryGetValue(value, out var keys) && !keys.IsEmpty;
+        }
+    }
+
     public T? Get(ObjectKey key)
     {
         lock (_gate)

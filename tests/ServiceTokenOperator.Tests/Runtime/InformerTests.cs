@@ -140,12 +140,15 @@ public sealed class InformerTests : IAsyncDisposable
         await Eventually.TrueAsync(() => _informer.LastSyncResourceVersion == "13", "the watch events to be applied");
         Assert.Equal(["c"], Names(_informer.ByIndex("team", "x")));
         Assert.Equal(["a"], Names(_informer.ByIndex("team", "y")));
+        Assert.True(_informer.HasIndexed("team", "y"));
+        Assert.False(_informer.HasIndexed("team", "z"));
 
         _source.OnList = _ => new ResourcePage<ServiceToken>([OfTeam("d", "20", "x")], "30", null);
         _source.LastWatch.SendError(410, "Expired");
         await Eventually.TrueAsync(() => _source.Watches.Count == 2, "the informer watches again after relisting");
         Assert.Equal(["d"], Names(_informer.ByIndex("team", "x")));
         Assert.Empty(_informer.ByIndex("team", "y"));
+        Assert.False(_informer.HasIndexed("team", "y"));
     }
 
     [Fact]
