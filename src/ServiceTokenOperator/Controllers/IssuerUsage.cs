@@ -38,6 +38,10 @@ internal static class IssuerUsage
         || token.Status?.TokenId is not null
         || token.Status?.PendingRevocations is { Count: > 0 };
 
+    /// <summary>
+    /// Whether any of <paramref name="tokens"/> needs <paramref name="issuer"/>: the definition. The operator asks
+    /// <see cref="OperatorCaches.IssuerInUse"/>, which answers the same from indexes instead of a scan.
+    /// </summary>
     public static bool InUse(IssuerKey issuer, IEnumerable<ServiceToken> tokens) =>
         tokens.Any(t => Needs(t) && KeysOf(t).Contains(issuer));
 
