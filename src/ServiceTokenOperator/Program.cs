@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using ServiceTokenOperator.Cli;
 
 using var stop = new CancellationTokenSource();
@@ -7,6 +8,14 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.Cancel();
 };
+
+// SIGTERM (a container stopping, a process manager, timeout(1)) ends every verb as Ctrl+C does. Without this the
+// sandbox kept running: its embedded operator's web host took the signal and stopped alone.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 
 var verb = args.Length > 0 ? args[0] : "help";
 var rest = args.Skip(1).ToList();

@@ -27,8 +27,8 @@ internal sealed partial class OperatorProcess : IDisposable
 
     /// <summary>Starts <c>servicetoken-operator run</c> with <paramref name="args"/>, as the pod <paramref name="podName"/>:
     /// the build next to the tests through <c>dotnet</c>, or <paramref name="executable"/> (a published operator, the
-    /// image's entry point) directly.</summary>
-    public static OperatorProcess Start(string podName, IEnumerable<string> args, string? executable = null)
+    /// image's entry point) directly. <paramref name="verb"/> runs another verb (<c>sandbox</c>).</summary>
+    public static OperatorProcess Start(string podName, IEnumerable<string> args, string? executable = null, string verb = "run")
     {
         var start = new ProcessStartInfo(executable ?? Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -37,7 +37,7 @@ internal sealed partial class OperatorProcess : IDisposable
             UseShellExecute = false,
         };
         if (executable is null) start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "servicetoken-operator.dll"));
-        start.ArgumentList.Add("run");
+        start.ArgumentList.Add(verb);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["POD_NAME"] = podName;
         return new OperatorProcess(Process.Start(start)!);
