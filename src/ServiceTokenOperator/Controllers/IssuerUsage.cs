@@ -11,13 +11,18 @@ namespace ServiceTokenOperator.Controllers;
 internal static class IssuerUsage
 {
     /// <summary>
-    /// The issuers a ServiceToken may still call: the one its spec names and the one its status recorded (they differ
-    /// after an issuerRef change, while the old tokens await revocation).
+    /// The issuers a ServiceToken may still call: the one its spec names, the one its status recorded, and the ones
+    /// its pending revocations name (after an issuerRef change the new token's issuer is recorded while the old token,
+    /// awaiting revocation, still needs the old issuer).
     /// </summary>
     public static IEnumerable<IssuerKey> KeysOf(ServiceToken token)
     {
         if (SpecKey(token) is { } named) yield return named;
         if (Parse(token.Status?.Issuer) is { } recorded) yield return recorded;
+        foreach (var pending in token.Status?.PendingRevocations ?? [])
+        {
+            if (Parse(pending.Issuer) is { } revoking) yield return revoking;
+        }
     }
 
     /// <summary>The issuer the spec names; null without a name.</summary>

@@ -56,29 +56,19 @@ internal sealed record OperatorCaches(
     public IEnumerable<ServiceToken> TokensWritingTo(string? @namespace, string secretName) =>
         ServiceTokens.ByIndex(SecretTargetIndex, new ObjectKey(@namespace, secretName).ToString());
 
-    /// <summary>Indexes of the ServiceTokens that need an issuer (<see cref="IssuerUsage.Needs"/>), by the one their spec names and the one their status recorded.</summary>
-    public const string SpecIssuerInUseIndex = "spec-issuer-in-use";
-
-    /// <inheritdoc cref="SpecIssuerInUseIndex"/>
-    public const string StatusIssuerInUseIndex = "status-issuer-in-use";
+    /// <summary>Index of the ServiceTokens that need an issuer (<see cref="IssuerUsage.Needs"/>), by every issuer they need (<see cref="IssuerUsage.KeysOf"/>).</summary>
+    public const string IssuersInUseIndex = "issuers-in-use";
 
     /// <summary>
     /// Indexes the ServiceTokens by the issuers they need (<see cref="IssuerInUse"/>): the usage reconciler asks on every
     /// ServiceToken change, and answering by a scan made a burst of issuances quadratic (at 1,000 tokens ≈ 0.4 KB
     /// allocated per cached token per issuance, and one worker scanning without pause).
     /// </summary>
-    public static void IndexIssuerUsage(Informer<ServiceToken> tokens)
-    {
-        tokens.AddIndex(SpecIssuerInUseIndex, t => IssuerUsage.Needs(t) ? IssuerUsage.SpecKey(t)?.ToString() : null);
-        tokens.AddIndex(StatusIssuerInUseIndex, t => IssuerUsage.Needs(t) ? IssuerUsage.Parse(t.Status?.Issuer)?.ToString() : null);
-    }
+    public static void IndexIssuerUsage(Informer<ServiceToken> tokens) =>
+        tokens.AddMultiValueIndex(IssuersInUseIndex, t => IssuerUsage.Needs(t) ? [.. IssuerUsage.KeysOf(t).Select(k => k.ToString()).Distinct(StringComparer.Ordinal)] : []);
 
-    /// <summary><see cref="IssuerUsage.InUse"/> over the cached ServiceTokens, from the indexes of <see cref="IndexIssuerUsage"/>.</summary>
-    public bool IssuerInUse(IssuerKey issuer)
-    {
-        var key = issuer.ToString();
-        return ServiceTokens.HasIndexed(SpecIssuerInUseIndex, key) || ServiceTokens.HasIndexed(StatusIssuerInUseIndex, key);
-    }
+    /// <summary><see cref="IssuerUsage.InUse"/> over the cached ServiceTokens, from the index of <see cref="IndexIssuerUsage"/>.</summary>
+    public bool IssuerInUse(IssuerKey issuer) => ServiceTokens.HasIndexed(IssuersInUseIndex, issuer.ToString());
 
     /// <summary>The ServiceTokens that refer to an issuer, to wake them when it becomes ready.</summary>
     public IEnumerable<ServiceToken> TokensOf(string kind, string? @namespace, string name) =>

@@ -23,7 +23,7 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
     private readonly Backoff _backoff;
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectKey, T> _cache = [];
-    private readonly Dictionary<string, (Func<T, string?> KeyOf, Dictionary<string, IndexedKeys> Entries)> _indexes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Func<T, IReadOnlyList<string>> ValuesOf, Dictionary<string, IndexedKeys> Entries)> _indexes = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _resourceName = typeof(T).Name;
     private CancellationTokenSource? _stop;
@@ -93,12 +93,16 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
     /// Adds an index, like client-go's Indexers: <paramref name="keyOf"/> gives an object's value (null: not indexed),
     /// and <see cref="ByIndex"/> finds the objects with a value without scanning the cache. Before <see cref="StartAsync"/>.
     /// </summary>
-    public void AddIndex(string name, Func<T, string?> keyOf)
+    public void AddIndex(string name, Func<T, string?> keyOf) =>
+        AddMultiValueIndex(name, obj => keyOf(obj) is { } value ? [value] : []);
+
+    /// <summary>An index in which an object may have several values (client-go's IndexFunc returns a list too).</summary>
+    public void AddMultiValueIndex(string name, Func<T, IReadOnlyList<string>> valuesOf)
     {
         lock (_gate)
         {
             if (_loop is not null) throw new InvalidOperationException($"The {_resourceName} informer is already started: add index {name} before.");
-            _indexes.Add(name, (keyOf, new Dictionary<string, IndexedKeys>(StringComparer.Ordinal)));
+            _indexes.Add(name, (valuesOf, new Dictionary<string, IndexedKeys>(StringComparer.Ordinal)));
         }
     }
 
@@ -344,19 +348,20 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
     // Moves an object's index entries from its old to its new version; under _gate.
     private void Reindex(ObjectKey key, T? old, T? current)
     {
-        foreach (var (_, (keyOf, entries)) in _indexes)
+        foreach (var (_, (valuesOf, entries)) in _indexes)
         {
-            var before = old is null ? null : keyOf(old);
-            var after = current is null ? null : keyOf(current);
-            if (before == after && old is not null) continue;
-            if (before is not null)
+            var before = old is null ? [] : valuesOf(old);
+            var after = current is null ? [] : valuesOf(current);
+            if (old is not null && before.SequenceEqual(after, StringComparer.Ordinal)) continue;
+            foreach (var value in before)
             {
-                ref var was = ref CollectionsMarshal.GetValueRefOrNullRef(entries, before);
-                if (!Unsafe.IsNullRef(ref was) && was.Remove(key) && was.IsEmpty) entries.Remove(before);
+                if (after.Contains(value, StringComparer.Ordinal)) continue;
+                ref var was = ref CollectionsMarshal.GetValueRefOrNullRef(entries, value);
+                if (!Unsafe.IsNullRef(ref was) && was.Remove(key) && was.IsEmpty) entries.Remove(value);
             }
 
-            if (after is null) continue;
-            CollectionsMarshal.GetValueRefOrAddDefault(entries, after, out _).Add(key);
+            // Adding a key a value already holds changes nothing.
+            foreach (var value in after) CollectionsMarshal.GetValueRefOrAddDefault(entries, value, out _).Add(key);
         }
     }
 

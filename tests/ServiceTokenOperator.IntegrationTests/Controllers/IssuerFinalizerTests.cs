@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Autorest;
+using k8s.Models;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Controllers;
 
@@ -78,6 +79,50 @@ public sealed class IssuerFinalizerTests
         // Released means deletable at once.
         await world.Client.CoreV1.DeleteNamespacedSecretAsync("ps-credentials", "team-y");
         await Eventually.ValueAsync(() => SecretFinalizersAsync(world, "team-y"), f => f is null, "the credential Secret to go");
+    }
+
+    [Fact]
+    public async Task IssuerRefChanged_OldIssuerHeldUntilTheOldTokenIsRevoked()
+    {
+        await using var world = await TunedOperatorWorld.StartAsync(_ => { });
+        await world.ApplyAsync(Namespace(world, "team-z") + $"""
+
+            ---
+            apiVersion: servicetoken.dev/v1alpha1
+            kind: TokenIssuer
+            metadata:
+              name: ps-new
+              namespace: team-z
+            spec:
+              planetscale:
+                organization: "{world.World.PlanetScale.Organization}"
+                apiUrl: "{world.World.PlanetScale.BaseUri.ToString().TrimEnd('/')}"
+              credentialsSecretRef:
+                name: ps-credentials
+            """, null);
+        var issued = await Eventually.ValueAsync(() => world.GetTokenAsync("team-z", "app"), t => t?.Status?.TokenId is not null, "app to be issued");
+        var oldTokenId = issued!.Status!.TokenId!;
+        await Eventually.ValueAsync(() => world.GetTokenIssuerAsync("team-z", "ps"), i => i?.Metadata.Finalizers?.Contains(IssuerUsageReconciler.Finalizer) == true, "the issuer's in-use finalizer");
+
+        // Re-pointed: a token from ps-new, the old one revoked through ps once the grace period is over.
+        await world.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("""{"spec":{"issuerRef":{"name":"ps-new"},"rotation":{"gracePeriod":"15s"}}}""", V1Patch.PatchType.MergePatch),
+            ApiGroup.Group, ApiGroup.VersionName, "team-z", ServiceToken.Plural, "app");
+        await Eventually.ValueAsync(
+            () => world.GetTokenAsync("team-z", "app"),
+            t => t?.Status?.Issuer == "TokenIssuer/team-z/ps-new" && t.Status.PendingRevocations?.Any(p => p.TokenId == oldTokenId) == true,
+            "the new token recorded, the old one pending revocation");
+
+        // The old issuer is still needed: deleting it waits for the revocation instead of stranding the old token.
+        await world.Client.CustomObjects.DeleteNamespacedCustomObjectAsync(ApiGroup.Group, ApiGroup.VersionName, "team-z", TokenIssuer.Plural, "ps");
+        var deleting = await world.GetTokenIssuerAsync("team-z", "ps");
+        Assert.NotNull(deleting?.Metadata.DeletionTimestamp);
+        Assert.True(world.World.PlanetScale.Tokens().Single(t => t.Id == oldTokenId).Live);
+
+        await Eventually.ValueAsync(
+            () => Task.FromResult(world.World.PlanetScale.Tokens().Single(t => t.Id == oldTokenId).Live), live => !live, "the old token to be revoked", seconds: 60);
+        await Eventually.ValueAsync(() => world.GetTokenIssuerAsync("team-z", "ps"), i => i is null, "the old issuer to go once released", seconds: 30);
+        Assert.Contains(IssuerUsageReconciler.Finalizer, (await world.GetTokenIssuerAsync("team-z", "ps-new"))!.Metadata.Finalizers ?? []);
     }
 
     private static async Task<IList<string>?> SecretFinalizersAsync(TunedOperatorWorld world, string ns)

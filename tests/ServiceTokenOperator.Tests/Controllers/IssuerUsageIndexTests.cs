@@ -47,17 +47,19 @@ public sealed class IssuerUsageIndexTests : IAsyncDisposable
             Token("released", "3", "apps", ClusterTokenIssuer.KindName, "c"),
             Token("pending", "4", "apps", TokenIssuer.KindName, "d", statusIssuer: "TokenIssuer/apps/d", pending: true),
             Token("default-kind", "5", "team", null, "e", finalizer: true),
+            // Re-pointed from ClusterTokenIssuer c and re-issued: the old token, pending revocation, still needs c.
+            Token("repointed", "6", "apps", TokenIssuer.KindName, "b", finalizer: true, statusIssuer: "TokenIssuer/apps/b", tokenId: "t6", pending: true, pendingIssuer: "ClusterTokenIssuer/c"),
         ], "10", null);
         await _caches.ServiceTokens.StartAsync(CancellationToken.None);
         await _caches.ServiceTokens.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         await Eventually.TrueAsync(() => _source.Watches.Count == 1, "the informer watches");
 
-        AssertAgrees(inUse: [ClusterA, AppsB, AppsD, TeamE]);
+        AssertAgrees(inUse: [ClusterA, ClusterC, AppsB, AppsD, TeamE]);
 
         // The first holder of a lets go; the moved token's recorded issuer still needs it.
         _source.LastWatch.Send(WatchEventType.Modified, Token("spec-only", "11", "apps", ClusterTokenIssuer.KindName, "a"));
         await Eventually.TrueAsync(() => _caches.ServiceTokens.LastSyncResourceVersion == "11", "the change to be applied");
-        AssertAgrees(inUse: [ClusterA, AppsB, AppsD, TeamE]);
+        AssertAgrees(inUse: [ClusterA, ClusterC, AppsB, AppsD, TeamE]);
 
         // The moved token revoked its old one and lets go too: nothing needs a any more.
         _source.LastWatch.Send(WatchEventType.Modified, Token("moved", "12", "apps", TokenIssuer.KindName, "b", finalizer: true, statusIssuer: "TokenIssuer/apps/b", tokenId: "t3"));
@@ -65,6 +67,12 @@ public sealed class IssuerUsageIndexTests : IAsyncDisposable
         _source.LastWatch.Send(WatchEventType.Added, Token("new", "14", "apps", ClusterTokenIssuer.KindName, "c", finalizer: true));
         await Eventually.TrueAsync(() => _caches.ServiceTokens.LastSyncResourceVersion == "14", "the changes to be applied");
         AssertAgrees(inUse: [ClusterC, AppsB, TeamE]);
+
+        // The old token of the re-pointed one is revoked and the new token for c goes: c is free.
+        _source.LastWatch.Send(WatchEventType.Modified, Token("repointed", "15", "apps", TokenIssuer.KindName, "b", finalizer: true, statusIssuer: "TokenIssuer/apps/b", tokenId: "t6"));
+        _source.LastWatch.Send(WatchEventType.Deleted, Token("new", "16", "apps", ClusterTokenIssuer.KindName, "c", finalizer: true));
+        await Eventually.TrueAsync(() => _caches.ServiceTokens.LastSyncResourceVersion == "16", "the changes to be applied");
+        AssertAgrees(inUse: [AppsB, TeamE]);
     }
 
     private void AssertAgrees(IssuerKey[] inUse)
@@ -79,7 +87,7 @@ public sealed class IssuerUsageIndexTests : IAsyncDisposable
     }
 
     private static ServiceToken Token(string name, string resourceVersion, string ns, string? kind, string issuer,
-        bool finalizer = false, string? statusIssuer = null, string? tokenId = null, bool pending = false) => new()
+        bool finalizer = false, string? statusIssuer = null, string? tokenId = null, bool pending = false, string? pendingIssuer = null) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, ResourceVersion = resourceVersion, Finalizers = finalizer ? [SecretLabels.Finalizer] : null },
         Spec = new ServiceTokenSpec { IssuerRef = new IssuerReference { Kind = kind, Name = issuer } },
@@ -87,7 +95,7 @@ public sealed class IssuerUsageIndexTests : IAsyncDisposable
         {
             Issuer = statusIssuer,
             TokenId = tokenId,
-            PendingRevocations = pending ? [new PendingRevocation { TokenId = "old", RevokeAt = DateTime.UnixEpoch, Issuer = statusIssuer }] : null,
+            PendingRevocations = pending ? [new PendingRevocation { TokenId = "old", RevokeAt = DateTime.UnixEpoch, Issuer = pendingIssuer ?? statusIssuer }] : null,
         },
     };
 

@@ -152,6 +152,29 @@ public sealed class InformerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task MultiValueIndex_AnObjectUnderEachOfItsValues_MovedAsTheyChange()
+    {
+        _informer.AddMultiValueIndex("teams", t => t.Metadata.Labels is { } labels ? [.. labels.Values.Order(StringComparer.Ordinal)] : []);
+        await StartSyncedAsync([OfTeams("a", "1", "x", "y"), OfTeams("b", "2", "y")], "10");
+        Assert.Equal(["a"], Names(_informer.ByIndex("teams", "x")));
+        Assert.Equal(["a", "b"], Names(_informer.ByIndex("teams", "y")));
+
+        _source.LastWatch.Send(WatchEventType.Modified, OfTeams("a", "11", "y", "z"));
+        _source.LastWatch.Send(WatchEventType.Deleted, OfTeams("b", "12", "y"));
+        await Eventually.TrueAsync(() => _informer.LastSyncResourceVersion == "12", "the watch events to be applied");
+        Assert.False(_informer.HasIndexed("teams", "x"));
+        Assert.Equal(["a"], Names(_informer.ByIndex("teams", "y")));
+        Assert.Equal(["a"], Names(_informer.ByIndex("teams", "z")));
+    }
+
+    private static ServiceToken OfTeams(string name, string resourceVersion, params string[] teams)
+    {
+        var token = Token(name, resourceVersion);
+        token.Metadata.Labels = teams.Select((team, i) => (team, i)).ToDictionary(p => $"team-{p.i}", p => p.team);
+        return token;
+    }
+
+    [Fact]
     public async Task AddIndex_AfterStart_Throws()
     {
         await StartSyncedAsync([], "1");
