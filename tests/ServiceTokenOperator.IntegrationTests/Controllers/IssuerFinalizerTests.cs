@@ -24,17 +24,7 @@ public sealed class IssuerFinalizerTests
           PLANETSCALE_SERVICE_TOKEN_ID: "{world.World.PlanetScale.AdminTokenId}"
           PLANETSCALE_SERVICE_TOKEN: "{world.World.PlanetScale.AdminToken}"
         ---
-        apiVersion: servicetoken.dev/v1alpha1
-        kind: TokenIssuer
-        metadata:
-          name: ps
-          namespace: {ns}
-        spec:
-          planetscale:
-            organization: "{world.World.PlanetScale.Organization}"
-            apiUrl: "{world.World.PlanetScale.BaseUri.ToString().TrimEnd('/')}"
-          credentialsSecretRef:
-            name: ps-credentials
+        {Issuer(world, ns, "ps")}
         ---
         apiVersion: servicetoken.dev/v1alpha1
         kind: ServiceToken
@@ -44,6 +34,21 @@ public sealed class IssuerFinalizerTests
         spec:
           issuerRef:
             name: ps
+        """;
+
+    /// <summary>A PlanetScale TokenIssuer of the sandbox organisation, reading the namespace's ps-credentials.</summary>
+    private static string Issuer(TunedOperatorWorld world, string ns, string name) => $"""
+        apiVersion: servicetoken.dev/v1alpha1
+        kind: TokenIssuer
+        metadata:
+          name: {name}
+          namespace: {ns}
+        spec:
+          planetscale:
+            organization: "{world.World.PlanetScale.Organization}"
+            apiUrl: "{world.World.PlanetScale.BaseUri.ToString().TrimEnd('/')}"
+          credentialsSecretRef:
+            name: ps-credentials
         """;
 
     [Fact]
@@ -85,21 +90,7 @@ public sealed class IssuerFinalizerTests
     public async Task IssuerRefChanged_OldIssuerHeldUntilTheOldTokenIsRevoked()
     {
         await using var world = await TunedOperatorWorld.StartAsync(_ => { });
-        await world.ApplyAsync(Namespace(world, "team-z") + $"""
-
-            ---
-            apiVersion: servicetoken.dev/v1alpha1
-            kind: TokenIssuer
-            metadata:
-              name: ps-new
-              namespace: team-z
-            spec:
-              planetscale:
-                organization: "{world.World.PlanetScale.Organization}"
-                apiUrl: "{world.World.PlanetScale.BaseUri.ToString().TrimEnd('/')}"
-              credentialsSecretRef:
-                name: ps-credentials
-            """, null);
+        await world.ApplyAsync(Namespace(world, "team-z") + "\n---\n" + Issuer(world, "team-z", "ps-new"), null);
         var issued = await Eventually.ValueAsync(() => world.GetTokenAsync("team-z", "app"), t => t?.Status?.TokenId is not null, "app to be issued");
         var oldTokenId = issued!.Status!.TokenId!;
         await Eventually.ValueAsync(() => world.GetTokenIssuerAsync("team-z", "ps"), i => i?.Metadata.Finalizers?.Contains(IssuerUsageReconciler.Finalizer) == true, "the issuer's in-use finalizer");
