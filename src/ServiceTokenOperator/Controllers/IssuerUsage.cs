@@ -17,21 +17,15 @@ internal static class IssuerUsage
     /// </summary>
     public static IEnumerable<IssuerKey> KeysOf(ServiceToken token)
     {
-        if (SpecKey(token) is { } named) yield return named;
+        var ns = token.Metadata.NamespaceProperty;
+        var kind = token.Spec.IssuerRef.Kind ?? TokenIssuer.KindName;
+        if (!string.IsNullOrEmpty(token.Spec.IssuerRef.Name))
+            yield return new IssuerKey(kind, new ObjectKey(kind == ClusterTokenIssuer.KindName ? null : ns, token.Spec.IssuerRef.Name));
         if (Parse(token.Status?.Issuer) is { } recorded) yield return recorded;
         foreach (var pending in token.Status?.PendingRevocations ?? [])
         {
             if (Parse(pending.Issuer) is { } revoking) yield return revoking;
         }
-    }
-
-    /// <summary>The issuer the spec names; null without a name.</summary>
-    public static IssuerKey? SpecKey(ServiceToken token)
-    {
-        var kind = token.Spec.IssuerRef.Kind ?? TokenIssuer.KindName;
-        return string.IsNullOrEmpty(token.Spec.IssuerRef.Name)
-            ? null
-            : new IssuerKey(kind, new ObjectKey(kind == ClusterTokenIssuer.KindName ? null : token.Metadata.NamespaceProperty, token.Spec.IssuerRef.Name));
     }
 
     /// <summary>

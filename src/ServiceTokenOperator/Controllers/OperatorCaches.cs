@@ -65,7 +65,7 @@ internal sealed record OperatorCaches(
     /// allocated per cached token per issuance, and one worker scanning without pause).
     /// </summary>
     public static void IndexIssuerUsage(Informer<ServiceToken> tokens) =>
-        tokens.AddMultiValueIndex(IssuersInUseIndex, t => IssuerUsage.Needs(t) ? [.. IssuerUsage.KeysOf(t).Select(k => k.ToString()).Distinct(StringComparer.Ordinal)] : []);
+        tokens.AddMultiValueIndex(IssuersInUseIndex, t => IssuerUsage.Needs(t) ? [.. IssuerUsage.KeysOf(t).Select(k => k.ToString())] : []);
 
     /// <summary><see cref="IssuerUsage.InUse"/> over the cached ServiceTokens, from the index of <see cref="IndexIssuerUsage"/>.</summary>
     public bool IssuerInUse(IssuerKey issuer) => ServiceTokens.HasIndexed(IssuersInUseIndex, issuer.ToString());

@@ -18,7 +18,7 @@ namespace ServiceTokenOperator.Hosting;
 internal sealed class OperatorHost : IAsyncDisposable
 {
     /// <summary>The meter .NET publishes its runtime metrics on (dotnet_gc_*, dotnet_jit_*, dotnet_thread_pool_*).</summary>
-    public const string RuntimeMeter = "System.Runtime";
+    private const string RuntimeMeter = "System.Runtime";
 
     private readonly WebApplication _app;
 

@@ -360,7 +360,7 @@ internal sealed class Informer<T> : IAsyncDisposable where T : class, IKubernete
                 if (!Unsafe.IsNullRef(ref was) && was.Remove(key) && was.IsEmpty) entries.Remove(value);
             }
 
-            // Adding a key a value already holds changes nothing.
+            // Adding a key a value already holds changes nothing, so a value listed twice is harmless.
             foreach (var value in after) CollectionsMarshal.GetValueRefOrAddDefault(entries, value, out _).Add(key);
         }
     }
