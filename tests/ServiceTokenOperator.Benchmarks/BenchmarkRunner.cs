@@ -117,8 +117,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var vendorBefore = vendors.Take();
         var serverBefore = world.Kube.RequestCount;
         var start = Stopwatch.GetTimestamp();
-        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = HarnessParallelism, CancellationToken = ct },
-            async (i, token) => await kube.CreateAsync(TokensPath, TokenManifest(Namespace, TokenName(i)), token));
+        await CreateTokensAsync(kube, Namespace, n, TokenName, ct);
         var created = Stopwatch.GetElapsedTime(start);
         var done = await watcher.WaitAllAsync(n, s => s.Ready && s.Revision >= 1, options.Timeout);
         var readySeconds = done is { } d ? Stopwatch.GetElapsedTime(start, d).TotalSeconds : (double?)null;
@@ -195,8 +194,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         await watcher.StartAsync(ct);
         var metricsBefore = await ScrapeAsync(op, ct);
         var start = Stopwatch.GetTimestamp();
-        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = HarnessParallelism, CancellationToken = ct },
-            async (i, token) => await kube.CreateAsync(path, TokenManifest(WarmUpNamespace, $"warm-up-{i:D3}"), token));
+        await CreateTokensAsync(kube, WarmUpNamespace, n, WarmUpName, ct);
         var done = await watcher.WaitAllAsync(n, s => s.Ready && s.Revision >= 1, options.Timeout)
             ?? throw new TimeoutException($"warm-up: only {watcher.Count(s => s.Ready)} of {n} Ready within {options.Timeout.TotalMinutes} min");
         var readySeconds = Stopwatch.GetElapsedTime(start, done).TotalSeconds;
@@ -206,7 +204,7 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
         var runtime = RuntimeActivity.Between(metricsBefore, metricsAfter);
 
         await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = HarnessParallelism, CancellationToken = ct },
-            async (i, token) => await kube.DeleteAsync($"{path}/warm-up-{i:D3}", token));
+            async (i, token) => await kube.DeleteAsync($"{path}/{WarmUpName(i)}", token));
         var deadline = Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency);
         while (watcher.Count(_ => true) > 0)
         {
@@ -462,6 +460,12 @@ internal sealed class BenchmarkRunner(BenchOptions options, TextWriter console)
     }
 
     private static string TokenName(int i) => $"bench-{i:D5}";
+
+    private static string WarmUpName(int i) => $"warm-up-{i:D3}";
+
+    private async Task CreateTokensAsync(KubeClient kube, string @namespace, int n, Func<int, string> nameOf, CancellationToken ct) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = HarnessParallelism, CancellationToken = ct },
+            async (i, token) => await kube.CreateAsync(TokensIn(@namespace), TokenManifest(@namespace, nameOf(i)), token));
 
     private static JsonObject Named(string name) => new() { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } };
 

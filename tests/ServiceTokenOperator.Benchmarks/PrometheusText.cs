@@ -14,12 +14,8 @@ internal static class PrometheusText
         var buckets = new SortedDictionary<double, double>();
         double count = 0, sum = 0;
         var found = false;
-        foreach (var raw in exposition.Split('\n'))
+        foreach (var (metric, labels, value) in Samples(exposition, where))
         {
-            var line = raw.Trim();
-            if (line.Length == 0 || line[0] == '#') continue;
-            var (metric, labels, value) = Split(line);
-            if (where is { } w && Label(labels, w.Label) != w.Value) continue;
             if (metric == name + "_bucket" && Label(labels, "le") is { } le)
             {
                 var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
@@ -47,16 +43,25 @@ internal static class PrometheusText
     public static double? Sum(string exposition, string name, (string Label, string Value)? where = null)
     {
         double? sum = null;
+        foreach (var (metric, _, value) in Samples(exposition, where))
+        {
+            if (metric == name) sum = (sum ?? 0) + value;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Every sample line of the exposition, only those carrying <paramref name="where"/> if given.</summary>
+    private static IEnumerable<(string Metric, string Labels, double Value)> Samples(string exposition, (string Label, string Value)? where)
+    {
         foreach (var raw in exposition.Split('\n'))
         {
             var line = raw.Trim();
             if (line.Length == 0 || line[0] == '#') continue;
-            var (metric, labels, value) = Split(line);
-            if (metric != name || (where is { } w && Label(labels, w.Label) != w.Value)) continue;
-            sum = (sum ?? 0) + value;
+            var sample = Split(line);
+            if (where is { } w && Label(sample.Labels, w.Label) != w.Value) continue;
+            yield return sample;
         }
-
-        return sum;
     }
 
     private static (string Metric, string Labels, double Value) Split(string line)
