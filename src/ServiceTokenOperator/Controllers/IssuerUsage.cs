@@ -38,6 +38,13 @@ internal static class IssuerUsage
         || token.Status?.PendingRevocations is { Count: > 0 };
 
     /// <summary>
+    /// Whether a change can change which issuers are in use: a token came or went, started or stopped needing its
+    /// issuers, or needs others (<see cref="KeysOf"/>).
+    /// </summary>
+    public static bool UsageChanged(ServiceToken? old, ServiceToken? current) =>
+        old is null || current is null || Needs(old) != Needs(current) || !KeysOf(old).SequenceEqual(KeysOf(current));
+
+    /// <summary>
     /// Whether any of <paramref name="tokens"/> needs <paramref name="issuer"/>: the definition. The operator asks
     /// <see cref="OperatorCaches.IssuerInUse"/>, which answers the same from indexes instead of a scan.
     /// </summary>

@@ -99,10 +99,14 @@ internal sealed class ControllerManager(
             // Status-only updates are the reconciler's own writes: re-queueing them would bypass the failure backoff.
             if (ChangePredicates.SpecOrMetadataChanged(e)) Enqueue(token.Metadata.NamespaceProperty, token.Metadata.Name);
 
-            // Both versions: a changed issuerRef or a token that stopped needing its issuer releases the old one.
-            foreach (var version in new[] { e.OldObject, e.NewObject }.OfType<ServiceToken>())
+            // Both versions: a changed issuerRef or a token that stopped needing its issuer releases the old one. Only
+            // when what the token needs changed: most events are status writes that leave it as it was.
+            if (IssuerUsage.UsageChanged(e.OldObject, e.NewObject))
             {
-                foreach (var key in IssuerUsage.KeysOf(version)) usageQueue.Add(key);
+                foreach (var version in new[] { e.OldObject, e.NewObject }.OfType<ServiceToken>())
+                {
+                    foreach (var key in IssuerUsage.KeysOf(version)) usageQueue.Add(key);
+                }
             }
 
             // A vendor that rejected the credential on a token call: re-check the issuer now, not at its next hourly check.
