@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
+using ServiceTokenOperator.Api;
 using ServiceTokenOperator.Api.V1Alpha1;
 using ServiceTokenOperator.Providers;
 using ServiceTokenOperator.Runtime;
@@ -51,7 +52,7 @@ internal sealed class IssuerReconciler(
         }
 
         var now = time.GetUtcNow();
-        var status = Clone(issuer.Status);
+        var status = StatusCopies.Copy(issuer.Status);
         var before = Conditions.Find(status.Conditions, ConditionTypes.Ready);
         // A credential checked recently for this generation is not checked again: a restart or a new leader costs the
         // vendor nothing. A token call the vendor rejected asks for a re-check at once.
@@ -148,13 +149,10 @@ internal sealed class IssuerReconciler(
     private async Task<bool> WriteAsync<T>(ResourceType type, T issuer, TokenIssuerStatus status, CancellationToken ct)
         where T : class, IKubernetesObject<V1ObjectMeta>, IStatus<TokenIssuerStatus?>
     {
-        if (JsonSerializer.Serialize(status) == JsonSerializer.Serialize(issuer.Status)) return true;
+        if (StatusCopies.Same(status, issuer.Status)) return true;
         var copy = JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(issuer))!;
         copy.Status = status;
         var result = await writer.ReplaceStatusAsync(type, copy, ct);
         return result.Outcome == WriteOutcome.Written;
     }
-
-    private static TokenIssuerStatus Clone(TokenIssuerStatus? status) =>
-        status is null ? new TokenIssuerStatus() : JsonSerializer.Deserialize<TokenIssuerStatus>(JsonSerializer.Serialize(status))!;
 }

@@ -262,7 +262,7 @@ internal sealed class ServiceTokenReconciler(
             return await IssueAsync(inputs, reissue, ct);
         }
 
-        var status = Clone(token.Status);
+        var status = StatusCopies.Copy(token.Status);
         status.RequestHash = TokenRequestHash.Of(token.Spec);
         await WriteStatusAsync(token, Healthy(token, status, Reasons.GrantsUpdated, $"the grants of token {tokenId} were updated in place (revision {status.Revision})"), ct);
         return await WakeAtNextAsync(token, status, null, ct);
@@ -290,7 +290,7 @@ internal sealed class ServiceTokenReconciler(
             failPoints.Reach(FailPoints.AfterRevoke);
         }
 
-        var status = Clone(token.Status);
+        var status = StatusCopies.Copy(token.Status);
         status.PendingRevocations = remaining.Count == 0 ? null : remaining;
         await WriteStatusAsync(token, Healthy(token, status, Reasons.Revoked, decision.Message), ct);
         return await WakeAtNextAsync(token, status, null, ct);
@@ -515,7 +515,7 @@ internal sealed class ServiceTokenReconciler(
     /// <summary>Writes status if it differs from what the object has.</summary>
     private async Task WriteStatusAsync(ServiceToken token, ServiceTokenStatus status, CancellationToken ct)
     {
-        if (JsonSerializer.Serialize(status) == JsonSerializer.Serialize(token.Status)) return;
+        if (StatusCopies.Same(status, token.Status)) return;
         var updated = new ServiceToken { ApiVersion = token.ApiVersion, Kind = token.Kind, Metadata = token.Metadata, Spec = token.Spec, Status = status };
         var result = await writer.ReplaceStatusAsync(Resource, updated, ct);
         if (result.Outcome == WriteOutcome.Written)
@@ -538,7 +538,7 @@ internal sealed class ServiceTokenReconciler(
     private ServiceTokenStatus Recorded(ServiceToken token, TokenPolicy policy, SecretBuilder.Record record, string mac, string issuerKey)
     {
         var previous = token.Status;
-        var status = Clone(previous);
+        var status = StatusCopies.Copy(previous);
         var pending = new List<PendingRevocation>(previous?.PendingRevocations ?? []);
         if (previous?.TokenId is { } old && old != record.TokenId && pending.All(p => p.TokenId != old))
             pending.Add(new PendingRevocation { TokenId = old, RevokeAt = WholeSecondAfter(time.GetUtcNow() + policy.GracePeriod), Issuer = previous.Issuer });
@@ -561,7 +561,7 @@ internal sealed class ServiceTokenReconciler(
     {
         var now = time.GetUtcNow();
         var generation = token.Metadata.Generation;
-        var result = Clone(status);
+        var result = StatusCopies.Copy(status);
         result.ObservedGeneration = generation;
         result.LastFailure = null;
         result.FailedAttempts = null;
@@ -582,7 +582,7 @@ internal sealed class ServiceTokenReconciler(
     {
         var now = time.GetUtcNow();
         var generation = token.Metadata.Generation;
-        var status = Clone(token.Status);
+        var status = StatusCopies.Copy(token.Status);
         status.ObservedGeneration = generation;
         // A token already in the Secret keeps working; Ready says so, Stalled says what needs a person.
         var hasToken = status.TokenId is not null;
@@ -638,7 +638,4 @@ internal sealed class ServiceTokenReconciler(
         await restarter.RestartAsync(token, ct);
         failPoints.Reach(FailPoints.AfterRestart);
     }
-
-    private static ServiceTokenStatus Clone(ServiceTokenStatus? status) =>
-        status is null ? new ServiceTokenStatus() : JsonSerializer.Deserialize<ServiceTokenStatus>(JsonSerializer.Serialize(status))!;
 }
