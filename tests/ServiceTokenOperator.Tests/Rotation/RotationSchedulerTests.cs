@@ -215,6 +215,46 @@ public sealed class RotationSchedulerTests
     }
 
     [Fact]
+    public async Task WakeAtAsync_WhileAnotherCallIsInsideQuartz_ReturnsWithoutWaitingAndTheTriggerEndsAtTheEarliest()
+    {
+        var time = new FakeTimeProvider(Start);
+        var (provider, scheduler, quartz, _) = await StartAsync(time, quartzFires: false);
+        await using var _ = provider;
+        var held = new FirstScheduleHeld();
+        quartz.ListenerManager.AddSchedulerListener(held);
+
+        var first = Task.Run(() => scheduler.WakeAtAsync(Key(1), Start.AddMinutes(10), CancellationToken.None));
+        await held.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The first arm is inside Quartz: a reconcile moving another wake earlier records it and returns.
+        await scheduler.WakeAtAsync(Key(2), Start.AddMinutes(5), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(first.IsCompleted);
+
+        // The holder re-reads the wakes before it returns: the trigger ends at the earlier one.
+        held.Release.SetResult();
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(Start.AddMinutes(5), await ArmedAsync(quartz));
+        Assert.Equal(2, scheduler.Count);
+    }
+
+    /// <summary>Holds the first ScheduleJob inside Quartz until released; later ones pass.</summary>
+    private sealed class FirstScheduleHeld : ISchedulerListener
+    {
+        private int _calls;
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask JobScheduled(IScheduler scheduler, ITrigger trigger, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _calls) != 1) return;
+            Entered.SetResult();
+            await Release.Task;
+        }
+    }
+
+    [Fact]
     public async Task WakeAtAsync_WakesMovedManyTimes_HeapRebuiltWithinItsBound()
     {
         var time = new FakeTimeProvider(Start);
