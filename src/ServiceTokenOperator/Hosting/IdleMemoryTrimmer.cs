@@ -31,8 +31,9 @@ internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTri
     {
     }
 
-    // The managed heap first (finalizers of sockets and buffers free native memory), then the C heap's arenas.
-    private static void CollectAndTrim()
+    /// <summary>One full, compacting collection, then the C heap's free pages: the managed heap first (finalizers of
+    /// sockets and buffers free native memory), then the arenas. Blocks every thread for its pause.</summary>
+    public static void CollectAndTrim()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         NativeHeap.Trim();
