@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using ServiceTokenOperator.Api.V1Alpha1;
 
 namespace ServiceTokenOperator.Api;
@@ -16,21 +17,21 @@ namespace ServiceTokenOperator.Api;
 /// </remarks>
 internal static class StatusCopies
 {
-    public static ServiceTokenStatus Copy(ServiceTokenStatus? status) =>
-        status is null ? new ServiceTokenStatus() : JsonSerializer.Deserialize(Json(status), StatusJsonContext.Default.ServiceTokenStatus)!;
+    public static ServiceTokenStatus Copy(ServiceTokenStatus? status) => CopyOf(status, StatusJsonContext.Default.ServiceTokenStatus);
 
-    public static TokenIssuerStatus Copy(TokenIssuerStatus? status) =>
-        status is null ? new TokenIssuerStatus() : JsonSerializer.Deserialize(Json(status), StatusJsonContext.Default.TokenIssuerStatus)!;
+    public static TokenIssuerStatus Copy(TokenIssuerStatus? status) => CopyOf(status, StatusJsonContext.Default.TokenIssuerStatus);
 
     /// <summary>True when both serialize to the same JSON (null only equals null).</summary>
-    public static bool Same(ServiceTokenStatus? a, ServiceTokenStatus? b) => Json(a).AsSpan().SequenceEqual(Json(b));
+    public static bool Same(ServiceTokenStatus? a, ServiceTokenStatus? b) => SameJson(a, b, StatusJsonContext.Default.ServiceTokenStatus);
 
     /// <inheritdoc cref="Same(ServiceTokenStatus?, ServiceTokenStatus?)"/>
-    public static bool Same(TokenIssuerStatus? a, TokenIssuerStatus? b) => Json(a).AsSpan().SequenceEqual(Json(b));
+    public static bool Same(TokenIssuerStatus? a, TokenIssuerStatus? b) => SameJson(a, b, StatusJsonContext.Default.TokenIssuerStatus);
 
-    private static byte[] Json(ServiceTokenStatus? status) => JsonSerializer.SerializeToUtf8Bytes(status, StatusJsonContext.Default.ServiceTokenStatus);
+    private static T CopyOf<T>(T? status, JsonTypeInfo<T?> json) where T : class, new() =>
+        status is null ? new T() : JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(status, json), json)!;
 
-    private static byte[] Json(TokenIssuerStatus? status) => JsonSerializer.SerializeToUtf8Bytes(status, StatusJsonContext.Default.TokenIssuerStatus);
+    private static bool SameJson<T>(T? a, T? b, JsonTypeInfo<T?> json) where T : class =>
+        JsonSerializer.SerializeToUtf8Bytes(a, json).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(b, json));
 }
 
 [JsonSerializable(typeof(ServiceTokenStatus))]
