@@ -23,6 +23,8 @@ internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTri
     /// <summary>The last interval counts as quiet when it allocated less than this fraction of the work since the last trim.</summary>
     public const int QuietRatio = 16;
 
+    // Guards the two counters: the timer's ticks and TrimNow run on different threads.
+    private readonly Lock _gate = new();
     private long _atLastTick;
     private long _atLastTrim;
 
@@ -31,9 +33,8 @@ internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTri
     {
     }
 
-    /// <summary>One full, compacting collection, then the C heap's free pages: the managed heap first (finalizers of
-    /// sockets and buffers free native memory), then the arenas. Blocks every thread for its pause.</summary>
-    public static void CollectAndTrim()
+    // The managed heap first (finalizers of sockets and buffers free native memory), then the C heap's arenas.
+    private static void CollectAndTrim()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         NativeHeap.Trim();
@@ -42,7 +43,7 @@ internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTri
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, time);
-        _atLastTick = _atLastTrim = allocatedBytes();
+        lock (_gate) _atLastTick = _atLastTrim = allocatedBytes();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -56,18 +57,37 @@ internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTri
         }
     }
 
+    /// <summary>
+    /// Trims at once, for a caller that knows the moment is quiet and the work before it is garbage: the controllers
+    /// once their caches have synced, before any reconcile runs. Counts as a trim, so the next quiet tick does not
+    /// collect the same work again.
+    /// </summary>
+    public void TrimNow()
+    {
+        lock (_gate) Trim(allocatedBytes() - _atLastTrim);
+    }
+
     /// <summary>One check; true when it trimmed.</summary>
     internal bool Tick()
     {
-        var now = allocatedBytes();
-        var lastInterval = now - _atLastTick;
-        var sinceTrim = now - _atLastTrim;
-        _atLastTick = now;
-        if (sinceTrim < BusyBytes || lastInterval * QuietRatio >= sinceTrim) return false;
+        lock (_gate)
+        {
+            var now = allocatedBytes();
+            var lastInterval = now - _atLastTick;
+            var sinceTrim = now - _atLastTrim;
+            _atLastTick = now;
+            if (sinceTrim < BusyBytes || lastInterval * QuietRatio >= sinceTrim) return false;
+            Trim(sinceTrim);
+            return true;
+        }
+    }
+
+    // Under _gate.
+    private void Trim(long sinceTrim)
+    {
         var started = time.GetTimestamp();
         collect();
         _atLastTick = _atLastTrim = allocatedBytes();
         Log.MemoryTrimmed(logger, sinceTrim / (1024 * 1024), time.GetElapsedTime(started).TotalMilliseconds);
-        return true;
     }
 }

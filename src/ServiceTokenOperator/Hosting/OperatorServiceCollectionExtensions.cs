@@ -42,7 +42,8 @@ internal static class OperatorServiceCollectionExtensions
         services.AddSingleton(sp => new OperatorMetrics(sp.GetRequiredService<IMeterFactory>(), options.MeterName));
         services.AddSingleton<ControllerManager>();
         services.AddHostedService(sp => sp.GetRequiredService<ControllerManager>());
-        services.AddHostedService(sp => new IdleMemoryTrimmer(time, sp.GetRequiredService<ILogger<IdleMemoryTrimmer>>()));
+        services.AddSingleton(sp => new IdleMemoryTrimmer(time, sp.GetRequiredService<ILogger<IdleMemoryTrimmer>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<IdleMemoryTrimmer>());
         return services;
     }
 

@@ -53,6 +53,20 @@ public sealed class IdleMemoryTrimmerTests
     }
 
     [Fact]
+    public void TrimNow_AfterTheStartupLists_CollectsOnceAndTheQuietTicksAfterDoNot()
+    {
+        var trimmer = Trimmer();
+        _allocated = 200 * Mb;
+
+        trimmer.TrimNow();
+        Assert.Equal(1, _collections);
+
+        Assert.False(trimmer.Tick());
+        Assert.False(trimmer.Tick());
+        Assert.Equal(1, _collections);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_QuietIntervalAfterABurst_CollectsOnTheTimer()
     {
         using var trimmer = Trimmer();
