@@ -12,7 +12,8 @@ namespace ServiceTokenOperator.Rotation;
 /// </summary>
 internal sealed class RotationScheduler(ISchedulerFactory factory, TimeProvider time) : IAsyncDisposable
 {
-    private static readonly JobKey Job = new("enqueue-reconcile", "servicetoken");
+    /// <summary>The job every fire of the trigger runs.</summary>
+    internal static readonly JobKey Job = new("enqueue-reconcile", "servicetoken");
 
     /// <summary>The one trigger, armed for the earliest wake.</summary>
     internal static readonly TriggerKey Trigger = new("next-wake", "servicetoken");
@@ -106,11 +107,19 @@ internal sealed class RotationScheduler(ISchedulerFactory factory, TimeProvider 
         lock (_gate)
         {
             if (_scheduler is null || _enqueue is null) return;
-            // Rescheduling to the same time is the common case (every reconcile of an up-to-date token): skip it.
-            if (_wakes.TryGetValue(key, out var current) && current == at) return;
-            _wakes[key] = at;
-            _queue.Enqueue(key, at);
-            RebuildIfStale();
+            // Rescheduling to the same time is the common case (every reconcile of an up-to-date token): skip it,
+            // unless an arm is still asked for: a failed Quartz call is retried by the reconcile's retry, which
+            // records the same wake again.
+            if (_wakes.TryGetValue(key, out var current) && current == at)
+            {
+                if (Volatile.Read(ref _armRequests) == 0) return;
+            }
+            else
+            {
+                _wakes[key] = at;
+                _queue.Enqueue(key, at);
+                RebuildIfStale();
+            }
         }
 
         await ArmAsync(consumed: false);
@@ -122,7 +131,8 @@ internal sealed class RotationScheduler(ISchedulerFactory factory, TimeProvider 
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_wakes.Remove(key)) return;
+            // As in WakeAtAsync: a key already gone still retries an arm that is asked for.
+            if (!_wakes.Remove(key) && Volatile.Read(ref _armRequests) == 0) return;
             RebuildIfStale();
         }
 

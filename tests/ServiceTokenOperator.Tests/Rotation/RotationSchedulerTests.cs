@@ -182,6 +182,44 @@ public sealed class RotationSchedulerTests
     }
 
     [Fact]
+    public async Task WakeAtAsync_SameWakeAgainAfterAFailedArm_ArmsTheTrigger()
+    {
+        var time = new FakeTimeProvider(Start);
+        var (provider, scheduler, quartz, _) = await StartAsync(time, quartzFires: false);
+        await using var _ = provider;
+        await scheduler.WakeAtAsync(Key(1), Start.AddHours(1), CancellationToken.None);
+
+        // Without its job Quartz refuses the trigger: the arm for the earlier wake fails, and the reconcile with it.
+        var job = await quartz.GetJobDetail(RotationScheduler.Job);
+        await quartz.DeleteJob(RotationScheduler.Job);
+        await Assert.ThrowsAsync<JobPersistenceException>(() => scheduler.WakeAtAsync(Key(2), Start.AddMinutes(5), CancellationToken.None));
+        Assert.Null(await ArmedAsync(quartz));
+
+        // The reconcile's retry records the same wake again: the arm is retried, not skipped as unchanged.
+        await quartz.AddJob(job!, AddJobOptions.Replacing);
+        await scheduler.WakeAtAsync(Key(2), Start.AddMinutes(5), CancellationToken.None);
+        Assert.Equal(Start.AddMinutes(5), await ArmedAsync(quartz));
+    }
+
+    [Fact]
+    public async Task ForgetAsync_AgainAfterAFailedArm_MovesTheTriggerToTheNextWake()
+    {
+        var time = new FakeTimeProvider(Start);
+        var (provider, scheduler, quartz, _) = await StartAsync(time, quartzFires: false);
+        await using var _ = provider;
+        await scheduler.WakeAtAsync(Key(1), Start.AddMinutes(5), CancellationToken.None);
+        await scheduler.WakeAtAsync(Key(2), Start.AddHours(1), CancellationToken.None);
+
+        var job = await quartz.GetJobDetail(RotationScheduler.Job);
+        await quartz.DeleteJob(RotationScheduler.Job);
+        await Assert.ThrowsAsync<JobPersistenceException>(() => scheduler.ForgetAsync(Key(1), CancellationToken.None));
+
+        await quartz.AddJob(job!, AddJobOptions.Replacing);
+        await scheduler.ForgetAsync(Key(1), CancellationToken.None);
+        Assert.Equal(Start.AddHours(1), await ArmedAsync(quartz));
+    }
+
+    [Fact]
     public async Task WakeAtAsync_ConcurrentFromSeveralTasks_FiresEveryKeyAtItsTime()
     {
         var time = new FakeTimeProvider(Start);
