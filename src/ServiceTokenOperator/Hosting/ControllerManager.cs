@@ -173,7 +173,7 @@ internal sealed class ControllerManager(
         // to itself the GC, whose start-up budgets are small, promotes the caches through full collections in the
         // first reconciles (a gen2 pause of ≈ 20 ms among the first ones after a restart with 1,000 tokens, issue 9);
         // one here, before any reconcile runs, pays it once and returns the lists' memory.
-        trimmer.TrimNow();
+        trimmer.TrimNow("Caches synced");
 
         var election = new LeaderElection(client, new LeaderElectionOptions
         {

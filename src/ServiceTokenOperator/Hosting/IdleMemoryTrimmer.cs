@@ -62,9 +62,10 @@ internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTri
     /// once their caches have synced, before any reconcile runs. Counts as a trim, so the next quiet tick does not
     /// collect the same work again.
     /// </summary>
-    public void TrimNow()
+    /// <param name="why">What made the moment quiet, for the debug log.</param>
+    public void TrimNow(string why)
     {
-        lock (_gate) Trim(allocatedBytes() - _atLastTrim);
+        lock (_gate) Trim(why, allocatedBytes() - _atLastTrim);
     }
 
     /// <summary>One check; true when it trimmed.</summary>
@@ -77,17 +78,17 @@ internal sealed class IdleMemoryTrimmer(TimeProvider time, ILogger<IdleMemoryTri
             var sinceTrim = now - _atLastTrim;
             _atLastTick = now;
             if (sinceTrim < BusyBytes || lastInterval * QuietRatio >= sinceTrim) return false;
-            Trim(sinceTrim);
+            Trim("Quiet", sinceTrim);
             return true;
         }
     }
 
     // Under _gate.
-    private void Trim(long sinceTrim)
+    private void Trim(string why, long sinceTrim)
     {
         var started = time.GetTimestamp();
         collect();
         _atLastTick = _atLastTrim = allocatedBytes();
-        Log.MemoryTrimmed(logger, sinceTrim / (1024 * 1024), time.GetElapsedTime(started).TotalMilliseconds);
+        Log.MemoryTrimmed(logger, why, sinceTrim / (1024 * 1024), time.GetElapsedTime(started).TotalMilliseconds);
     }
 }

@@ -58,7 +58,7 @@ public sealed class IdleMemoryTrimmerTests
         var trimmer = Trimmer();
         _allocated = 200 * Mb;
 
-        trimmer.TrimNow();
+        trimmer.TrimNow("Caches synced");
         Assert.Equal(1, _collections);
 
         Assert.False(trimmer.Tick());
