@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using k8s;
 using k8s.Models;
 using ServiceTokenOperator.Api;
@@ -38,10 +37,12 @@ internal sealed class IssuerReconciler(
     {
         var (issuer, write) = key.Kind == TokenIssuer.KindName
             ? caches.TokenIssuers.Get(key.Object) is { } namespaced
-                ? (ResolvedIssuer.From(namespaced), (Func<TokenIssuerStatus, CancellationToken, Task<bool>>)((s, ct) => WriteAsync(TokenIssuers, namespaced, s, ct)))
+                ? (ResolvedIssuer.From(namespaced), (Func<TokenIssuerStatus, CancellationToken, Task<bool>>)((s, ct) => WriteAsync(TokenIssuers, namespaced,
+                    new TokenIssuer { ApiVersion = namespaced.ApiVersion, Kind = namespaced.Kind, Metadata = namespaced.Metadata, Spec = namespaced.Spec, Status = s }, ct)))
                 : (null, null)
             : caches.ClusterTokenIssuers.Get(key.Object) is { } cluster
-                ? (ResolvedIssuer.From(cluster), (s, ct) => WriteAsync(ClusterTokenIssuers, cluster, s, ct))
+                ? (ResolvedIssuer.From(cluster), (s, ct) => WriteAsync(ClusterTokenIssuers, cluster,
+                    new ClusterTokenIssuer { ApiVersion = cluster.ApiVersion, Kind = cluster.Kind, Metadata = cluster.Metadata, Spec = cluster.Spec, Status = s }, ct))
                 : (null, null);
         if (issuer is null || write is null)
         {
@@ -146,13 +147,12 @@ internal sealed class IssuerReconciler(
         }
     }
 
-    private async Task<bool> WriteAsync<T>(ResourceType type, T issuer, TokenIssuerStatus status, CancellationToken ct)
+    /// <param name="updated">The cached issuer's new status on a shallow copy: the cached object itself stays unchanged.</param>
+    private async Task<bool> WriteAsync<T>(ResourceType type, T cached, T updated, CancellationToken ct)
         where T : class, IKubernetesObject<V1ObjectMeta>, IStatus<TokenIssuerStatus?>
     {
-        if (StatusCopies.Same(status, issuer.Status)) return true;
-        var copy = JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(issuer))!;
-        copy.Status = status;
-        var result = await writer.ReplaceStatusAsync(type, copy, ct);
+        if (StatusCopies.Same(updated.Status, cached.Status)) return true;
+        var result = await writer.ReplaceStatusAsync(type, updated, ct);
         return result.Outcome == WriteOutcome.Written;
     }
 }
