@@ -45,6 +45,14 @@ internal sealed record BenchResult
 
     public double? KubeApiWaitP99Ms { get; init; }
 
+    /// <summary>
+    /// The reconcile's time minus its vendor waits only: the operator's own time plus its Kubernetes API requests, which
+    /// here are the sandbox's latency on the machine the operator and harness share.
+    /// </summary>
+    public double? ReconcileExcludingVendorP50Ms { get; init; }
+
+    public double? ReconcileExcludingVendorP99Ms { get; init; }
+
     /// <summary>The operator's garbage collections and JIT compilation during the burst.</summary>
     public RuntimeActivity? BurstRuntime { get; init; }
     public double? OperatorPeakRssMb { get; init; }

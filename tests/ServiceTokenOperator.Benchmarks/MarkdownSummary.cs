@@ -40,6 +40,8 @@ internal static class MarkdownSummary
 
         Row(s, "Kubernetes API wait per reconcile, p50 (ms)", r.KubeApiWaitP50Ms, "");
         Row(s, "Kubernetes API wait per reconcile, p99 (ms)", r.KubeApiWaitP99Ms, "");
+        Row(s, "reconcile p50, vendor waits alone excluded (ms)", r.ReconcileExcludingVendorP50Ms, "");
+        Row(s, "reconcile p99, vendor waits alone excluded (ms)", r.ReconcileExcludingVendorP99Ms, "");
         Row(s, "client rate limiter wait per reconcile, p99 (ms)", r.ClientThrottleP99Ms, "");
         Row(s, "operator RSS idle, after the burst (MB)", r.OperatorIdleRssMb, r.OperatorRssAfterBurstMb is { } after ? $"after the burst: {F(after)}" : "");
         Row(s, "operator RSS at the end of the rest (MB)", r.OperatorRssAtRestMb, "< 150 at 10,000 tokens");

@@ -13,6 +13,7 @@ internal sealed class OperatorMetrics
     public const string ReconcileDuration = "servicetoken_reconcile_duration_seconds";
     public const string ReconcileOverhead = "servicetoken_reconcile_overhead_seconds";
     public const string ReconcileWait = "servicetoken_reconcile_wait_seconds";
+    public const string ReconcileExcludingVendor = "servicetoken_reconcile_excluding_vendor_seconds";
     public const string ProviderRequests = "servicetoken_provider_requests_total";
     public const string ProviderRequestDuration = "servicetoken_provider_request_duration_seconds";
     public const string Rotations = "servicetoken_rotations_total";
@@ -46,6 +47,7 @@ internal sealed class OperatorMetrics
     private readonly Histogram<double> _reconcileDuration;
     private readonly Histogram<double> _reconcileOverhead;
     private readonly Histogram<double> _reconcileWait;
+    private readonly Histogram<double> _reconcileExcludingVendor;
     private readonly Counter<long> _providerRequests;
     private readonly Histogram<double> _providerDuration;
     private readonly Counter<long> _rotations;
@@ -65,6 +67,9 @@ internal sealed class OperatorMetrics
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
         _reconcileWait = meter.CreateHistogram(ReconcileWait, unit: null,
             "Time one ServiceToken reconcile awaited, by what it awaited (on: vendor, kube_api, client_throttle).",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
+        _reconcileExcludingVendor = meter.CreateHistogram(ReconcileExcludingVendor, unit: null,
+            "Duration of a ServiceToken reconcile minus the time it spent awaiting vendor calls: the operator's own cost and its Kubernetes API requests.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = OverheadBuckets });
         _providerRequests = meter.CreateCounter<long>(ProviderRequests, unit: null, "Vendor API operations, by vendor, operation and outcome.");
         _providerDuration = meter.CreateHistogram(ProviderRequestDuration, unit: null, "Duration of vendor API operations, by vendor, operation and outcome.",
@@ -93,6 +98,7 @@ internal sealed class OperatorMetrics
         if (waits is null) return;
         var tag = new KeyValuePair<string, object?>("result", result);
         _reconcileOverhead.Record(Math.Max(0, (duration - waits.Vendor - waits.KubeApi - waits.Throttle).TotalSeconds), tag);
+        _reconcileExcludingVendor.Record(Math.Max(0, (duration - waits.Vendor).TotalSeconds), tag);
         _reconcileWait.Record(waits.Vendor.TotalSeconds, tag, new("on", "vendor"));
         _reconcileWait.Record(waits.KubeApi.TotalSeconds, tag, new("on", "kube_api"));
         _reconcileWait.Record(waits.Throttle.TotalSeconds, tag, new("on", "client_throttle"));

@@ -18,7 +18,7 @@ public sealed class OperatorTelemetryTests(ObservedOperatorWorld world) : IClass
     private static readonly string[] Families =
     [
         OperatorMetrics.ReadyStatus, OperatorMetrics.NextRotation, OperatorMetrics.Expiration, OperatorMetrics.IssuedAt,
-        OperatorMetrics.ReconcileDuration, OperatorMetrics.ReconcileOverhead, OperatorMetrics.ProviderRequests,
+        OperatorMetrics.ReconcileDuration, OperatorMetrics.ReconcileOverhead, OperatorMetrics.ReconcileExcludingVendor, OperatorMetrics.ProviderRequests,
         OperatorMetrics.ProviderRequestDuration, OperatorMetrics.Rotations, OperatorMetrics.Revocations, OperatorMetrics.WorkQueueDepth,
     ];
 
@@ -114,6 +114,7 @@ public sealed class OperatorTelemetryTests(ObservedOperatorWorld world) : IClass
         Assert.Equal("gauge", names[OperatorMetrics.ReadyStatus]);
         Assert.Equal("histogram", names[OperatorMetrics.ReconcileDuration]);
         Assert.Equal("histogram", names[OperatorMetrics.ReconcileOverhead]);
+        Assert.Equal("histogram", names[OperatorMetrics.ReconcileExcludingVendor]);
         Assert.Equal("counter", names[OperatorMetrics.ProviderRequests]);
         Assert.Equal("counter", names[OperatorMetrics.Rotations]);
         Assert.Equal("gauge", names[OperatorMetrics.WorkQueueDepth]);

@@ -116,6 +116,8 @@ public sealed class InstrumentedTokenProviderTests : IDisposable
         Assert.Equal("servicetoken", duration.Tags["controller"]);
         Assert.True(duration.Value >= 0.3, $"duration {duration.Value}");
         Assert.True(overhead.Value < duration.Value - 0.29, $"overhead {overhead.Value} of {duration.Value}");
+        var excludingVendor = Assert.Single(_capture.Of(OperatorMetrics.ReconcileExcludingVendor)).Value;
+        Assert.True(excludingVendor < duration.Value - 0.29, $"excluding vendor {excludingVendor} of {duration.Value}");
     }
 
     [Fact]
@@ -156,6 +158,9 @@ public sealed class InstrumentedTokenProviderTests : IDisposable
         var overhead = Assert.Single(_capture.Of(OperatorMetrics.ReconcileOverhead)).Value;
         Assert.True(api >= 0.19, $"API wait {api}");
         Assert.True(overhead < duration - 0.19, $"overhead {overhead} of {duration}");
+        // Vendor time excluded, the API request counts.
+        var excludingVendor = Assert.Single(_capture.Of(OperatorMetrics.ReconcileExcludingVendor)).Value;
+        Assert.True(excludingVendor >= 0.19, $"excluding vendor {excludingVendor} of {duration}");
     }
 
     /// <summary>An API that answers 204 after <paramref name="delay"/>.</summary>
