@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
@@ -10,7 +11,8 @@ namespace ServiceTokenOperator.Sandbox.Kubernetes;
 
 /// <summary>
 /// Serves <c>?watch=true</c>: newline-delimited JSON events flushed one by one, replay from a resourceVersion
-/// or 410 Expired, periodic BOOKMARKs, the initial-events-end bookmark, and an end on timeoutSeconds,
+/// or 410 Expired, BOOKMARKs every minute and 2 s before the end (as the apiserver's watch cache sends them: cacher.go
+/// <c>defaultBookmarkFrequency</c>, <c>cacheWatcher.nextBookmarkTime</c>), the initial-events-end bookmark, and an end on timeoutSeconds,
 /// <see cref="KubeFaults.CloseWatches"/> or shutdown. A metadata watch (<c>as=PartialObjectMetadata</c>) carries each
 /// object's PartialObjectMetadata, BOOKMARKs included, as the apiserver's watch encoder transforms every event
 /// object but a Status (handlers/watch.go <c>watchEmbeddedEncoder</c>, response.go <c>doTransformObject</c>).
@@ -18,6 +20,12 @@ namespace ServiceTokenOperator.Sandbox.Kubernetes;
 internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, TableConverter tables)
 {
     private static readonly JsonWriterOptions RelaxedWriter = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>How often a quiet watch that allows bookmarks gets one.</summary>
+    internal static readonly TimeSpan BookmarkInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long before the watch's end its last bookmark is sent.</summary>
+    internal static readonly TimeSpan BookmarkBeforeEnd = TimeSpan.FromSeconds(2);
 
     // Stored objects are immutable and shared, so each is serialized once for all its watchers (50 watchers
     // would otherwise serialize every change 50 times), keyed weakly so compacted history can go.
@@ -63,6 +71,10 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
 
         using var watchEnd = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, faults.WatchToken, _stopping.Token);
         watchEnd.CancelAfter(timeout);
+        var opened = Stopwatch.GetTimestamp();
+        // Set once the timer of the bookmark before the end is armed: a timer that fires a millisecond early must not
+        // find a sliver of time left and arm another.
+        var lastArmed = false;
         var initialLeft = subscription.InitialEvents;
         CancellationTokenSource? tick = null;
         try
@@ -99,23 +111,26 @@ internal sealed class WatchResponder(ObjectStore store, KubeFaults faults, Table
                     continue;
                 }
 
-                // One bookmark timer per second, not per wake-up: a busy watch wakes thousands of times a second.
-                if (tick is null)
+                // One timer per bookmark, not per wake-up: a busy watch wakes thousands of times a second. None is left
+                // once the one before the end has been sent.
+                var untilLast = timeout - Stopwatch.GetElapsedTime(opened) - BookmarkBeforeEnd;
+                if (tick is null && !lastArmed && untilLast > TimeSpan.Zero)
                 {
+                    lastArmed = untilLast <= BookmarkInterval;
                     tick = CancellationTokenSource.CreateLinkedTokenSource(watchEnd.Token);
-                    tick.CancelAfter(TimeSpan.FromSeconds(1));
+                    tick.CancelAfter(lastArmed ? untilLast : BookmarkInterval);
                 }
 
                 try
                 {
-                    if (!await subscription.Reader.WaitToReadAsync(tick.Token))
+                    if (!await subscription.Reader.WaitToReadAsync(tick?.Token ?? watchEnd.Token))
                     {
                         break;
                     }
                 }
                 catch (OperationCanceledException) when (!watchEnd.IsCancellationRequested)
                 {
-                    tick.Dispose();
+                    tick?.Dispose();
                     tick = null;
 
                     // Tell the client how far it is up to date, when everything queued has been written.

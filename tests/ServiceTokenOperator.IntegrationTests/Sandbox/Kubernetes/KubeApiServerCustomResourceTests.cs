@@ -247,7 +247,7 @@ public sealed class KubeApiServerCustomResourceTests
         var owner = await world.CreateWidgetAsync(KubeTestWorld.Widget("fg", 1));
         await CreateOwned(world, "dep", owner);
         var rv = (await world.Client.CoreV1.ListNamespacedSecretAsync("default")).Metadata.ResourceVersion;
-        await using var watch = await WatchStream.OpenAsync(world, $"/apis/example.dev/v1/namespaces/default/widgets?watch=true&allowWatchBookmarks=true&resourceVersion={rv}");
+        await using var watch = await WatchStream.OpenAsync(world, $"/apis/example.dev/v1/namespaces/default/widgets?watch=true&allowWatchBookmarks=true&timeoutSeconds=5&resourceVersion={rv}");
 
         await world.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("example.dev", "v1", "default", "widgets", "fg", propagationPolicy: "Foreground");
         var marked = await watch.NextAsync();

@@ -249,7 +249,7 @@ public sealed class KubeApiServerMetadataTests
         await using var initial = await WatchStream.OpenAsync(world, "/api/v1/namespaces/default/secrets?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true", Meta);
         var added = await initial.NextAsync();
         var end = await initial.NextAsync();
-        await using var live = await WatchStream.OpenAsync(world, $"/api/v1/namespaces/default/secrets?watch=true&allowWatchBookmarks=true&resourceVersion={created.Metadata.ResourceVersion}", Meta);
+        await using var live = await WatchStream.OpenAsync(world, $"/api/v1/namespaces/default/secrets?watch=true&allowWatchBookmarks=true&timeoutSeconds=3&resourceVersion={created.Metadata.ResourceVersion}", Meta);
         var bookmark = await live.NextAsync(seconds: 5);
 
         Assert.Equal(("ADDED", "PartialObjectMetadata"), (added!["type"]!.GetValue<string>(), added["object"]!["kind"]!.GetValue<string>()));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using ServiceTokenOperator.Sandbox.Kubernetes;
@@ -78,11 +79,32 @@ public sealed class KubeApiServerWatchTests
         await using var world = await KubeTestWorld.StartAsync();
         var created = await Create(world, "a");
 
-        await using var watch = await WatchStream.OpenAsync(world, $"{ConfigMaps}?watch=true&allowWatchBookmarks=true&resourceVersion={created.Metadata.ResourceVersion}");
+        // A quiet watch's bookmark comes 2 s before its end (or a minute after it opened).
+        await using var watch = await WatchStream.OpenAsync(world, $"{ConfigMaps}?watch=true&allowWatchBookmarks=true&timeoutSeconds=3&resourceVersion={created.Metadata.ResourceVersion}");
         var bookmark = await watch.NextAsync(seconds: 5);
 
         Assert.Equal("BOOKMARK", bookmark!["type"]!.GetValue<string>());
         Assert.True(long.Parse(bookmark["object"]!["metadata"]!["resourceVersion"]!.GetValue<string>()) >= long.Parse(created.Metadata.ResourceVersion));
+    }
+
+    [Fact]
+    public async Task Watch_AllowBookmarks_QuietUntilTwoSecondsBeforeTheEndThenOneBookmarkAndTheEnd()
+    {
+        await using var world = await KubeTestWorld.StartAsync();
+        var created = await Create(world, "a");
+
+        // As the apiserver's watch cache: bookmarks a minute apart and one 2 s before the deadline, not a steady
+        // stream that every informer would have to decode.
+        // A lower bound only: the first bookmark is due 4 s after the watch opened, the old steady one came after 1 s.
+        var opened = Stopwatch.StartNew();
+        await using var watch = await WatchStream.OpenAsync(world, $"{ConfigMaps}?watch=true&allowWatchBookmarks=true&timeoutSeconds=6&resourceVersion={created.Metadata.ResourceVersion}");
+        var bookmark = await watch.NextAsync(seconds: 10);
+        var firstAfter = opened.Elapsed;
+        var end = await watch.NextAsync(seconds: 10);
+
+        Assert.Equal("BOOKMARK", bookmark!["type"]!.GetValue<string>());
+        Assert.True(firstAfter >= TimeSpan.FromSeconds(3), $"first event after {firstAfter}");
+        Assert.Null(end);
     }
 
     [Fact]
