@@ -43,6 +43,17 @@ public sealed class RotationSchedulerTests
         return (provider, scheduler, quartz, fired);
     }
 
+    /// <summary>
+    /// Deletes the trigger's job, so Quartz refuses every arm (JobPersistenceException) until the returned call puts
+    /// the job back.
+    /// </summary>
+    private static async Task<Func<Task>> BreakArmsAsync(IScheduler quartz)
+    {
+        var job = await quartz.GetJobDetail(RotationScheduler.Job);
+        await quartz.DeleteJob(RotationScheduler.Job);
+        return async () => await quartz.AddJob(job!, AddJobOptions.Replacing);
+    }
+
     private static async Task<DateTimeOffset?> ArmedAsync(IScheduler quartz) =>
         await quartz.GetTrigger(RotationScheduler.Trigger) is { } trigger ? trigger.StartTimeUtc : null;
 
@@ -189,14 +200,13 @@ public sealed class RotationSchedulerTests
         await using var _ = provider;
         await scheduler.WakeAtAsync(Key(1), Start.AddHours(1), CancellationToken.None);
 
-        // Without its job Quartz refuses the trigger: the arm for the earlier wake fails, and the reconcile with it.
-        var job = await quartz.GetJobDetail(RotationScheduler.Job);
-        await quartz.DeleteJob(RotationScheduler.Job);
+        // The arm for the earlier wake fails, and the reconcile with it.
+        var mend = await BreakArmsAsync(quartz);
         await Assert.ThrowsAsync<JobPersistenceException>(() => scheduler.WakeAtAsync(Key(2), Start.AddMinutes(5), CancellationToken.None));
         Assert.Null(await ArmedAsync(quartz));
 
         // The reconcile's retry records the same wake again: the arm is retried, not skipped as unchanged.
-        await quartz.AddJob(job!, AddJobOptions.Replacing);
+        await mend();
         await scheduler.WakeAtAsync(Key(2), Start.AddMinutes(5), CancellationToken.None);
         Assert.Equal(Start.AddMinutes(5), await ArmedAsync(quartz));
     }
@@ -210,11 +220,10 @@ public sealed class RotationSchedulerTests
         await scheduler.WakeAtAsync(Key(1), Start.AddMinutes(5), CancellationToken.None);
         await scheduler.WakeAtAsync(Key(2), Start.AddHours(1), CancellationToken.None);
 
-        var job = await quartz.GetJobDetail(RotationScheduler.Job);
-        await quartz.DeleteJob(RotationScheduler.Job);
+        var mend = await BreakArmsAsync(quartz);
         await Assert.ThrowsAsync<JobPersistenceException>(() => scheduler.ForgetAsync(Key(1), CancellationToken.None));
 
-        await quartz.AddJob(job!, AddJobOptions.Replacing);
+        await mend();
         await scheduler.ForgetAsync(Key(1), CancellationToken.None);
         Assert.Equal(Start.AddHours(1), await ArmedAsync(quartz));
     }
